@@ -1,0 +1,113 @@
+/* buf.c: growable byte buffer with a read offset; no I/O. */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+
+#define BUF_MIN_CAP 256
+
+void
+buf_init(struct buf *b)
+{
+	b->data = NULL;
+	b->off = b->len = b->cap = 0;
+}
+
+void
+buf_free(struct buf *b)
+{
+	free(b->data);
+	buf_init(b);
+}
+
+void
+buf_compact(struct buf *b)
+{
+	if (b->off == 0)
+		return;
+	if (b->len > 0)
+		memmove(b->data, b->data + b->off, b->len);
+	b->off = 0;
+}
+
+char *
+buf_reserve(struct buf *b, size_t n)
+{
+	size_t	 need, cap;
+	char	*p;
+
+	if (n > SIZE_MAX - b->len) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	need = b->len + n;
+	if (b->off + need <= b->cap)
+		return b->data + b->off + b->len;
+	/* Reuse the consumed prefix before growing, when that is enough. */
+	if (need <= b->cap && b->off >= b->cap / 2) {
+		buf_compact(b);
+		return b->data + b->len;
+	}
+	cap = b->cap < BUF_MIN_CAP ? BUF_MIN_CAP : b->cap;
+	while (cap < need) {
+		if (cap > SIZE_MAX / 2) {
+			cap = need;
+			break;
+		}
+		cap *= 2;
+	}
+	buf_compact(b);
+	if ((p = realloc(b->data, cap)) == NULL) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	b->data = p;
+	b->cap = cap;
+	return b->data + b->len;
+}
+
+void
+buf_commit(struct buf *b, size_t n)
+{
+	b->len += n;
+}
+
+int
+buf_append(struct buf *b, const void *p, size_t n)
+{
+	char *dst;
+
+	if (n == 0)
+		return 0;
+	if ((dst = buf_reserve(b, n)) == NULL)
+		return -1;
+	memcpy(dst, p, n);
+	b->len += n;
+	return 0;
+}
+
+int
+buf_append_str(struct buf *b, const char *s)
+{
+	return buf_append(b, s, strlen(s));
+}
+
+void
+buf_consume(struct buf *b, size_t n)
+{
+	if (n >= b->len) {
+		b->off = b->len = 0;
+		return;
+	}
+	b->off += n;
+	b->len -= n;
+}
+
+void
+buf_release(struct buf *b, size_t keep)
+{
+	if (b->len == 0 && b->cap > keep)
+		buf_free(b);
+}

@@ -1,0 +1,225 @@
+/* text.c: control-character removal, UTF-8 helpers, nick/room validation. */
+#include <ctype.h>
+#include <string.h>
+
+#include "proto.h"
+#include "text.h"
+
+static int
+text_is_control(unsigned char c)
+{
+	return (c < 0x20 && c != '\t') || c == 0x7f;
+}
+
+size_t
+text_sanitize(char *s, size_t len)
+{
+	size_t i, o;
+
+	for (i = o = 0; i < len; i++)
+		if (!text_is_control((unsigned char)s[i]))
+			s[o++] = s[i];
+	s[o] = '\0';
+	return o;
+}
+
+int
+text_is_blank(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (s[i] != ' ' && s[i] != '\t')
+			return 0;
+	return 1;
+}
+
+static int
+text_name_char(unsigned char c)
+{
+	return (c < 0x80) && (isalnum(c) || c == '_' || c == '-');
+}
+
+int
+text_nick_valid(const char *s)
+{
+	size_t i;
+
+	if ((unsigned char)s[0] >= 0x80 || !isalpha((unsigned char)s[0]))
+		return 0;
+	for (i = 1; s[i] != '\0'; i++)
+		if (!text_name_char((unsigned char)s[i]) || i >= CHAT_NICK_MAX)
+			return 0;
+	return 1;
+}
+
+const char *
+text_room_name(const char *s)
+{
+	return s[0] == '#' ? s + 1 : s;
+}
+
+int
+text_room_valid(const char *s)
+{
+	size_t i;
+
+	s = text_room_name(s);
+	if (s[0] == '\0')
+		return 0;
+	for (i = 0; s[i] != '\0'; i++)
+		if (!text_name_char((unsigned char)s[i]) || i >= CHAT_ROOM_MAX)
+			return 0;
+	return 1;
+}
+
+int
+text_casecmp(const char *a, const char *b)
+{
+	int ca, cb;
+
+	do {
+		ca = tolower((unsigned char)*a++);
+		cb = tolower((unsigned char)*b++);
+	} while (ca == cb && ca != '\0');
+	return ca - cb;
+}
+
+uint32_t
+text_casehash(const char *s)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+
+	for (; *s != '\0'; s++) {
+		h ^= (uint32_t)tolower((unsigned char)*s);
+		h *= 16777619u;
+	}
+	return h;
+}
+
+size_t
+text_utf8_len(unsigned char c)
+{
+	if (c >= 0xf0 && c <= 0xf4)
+		return 4;
+	if (c >= 0xe0)
+		return c <= 0xef ? 3 : 1;
+	if (c >= 0xc2)
+		return 2;
+	return 1;
+}
+
+uint32_t
+text_utf8_decode(const char *s, size_t len, size_t *used)
+{
+	const unsigned char	*u = (const unsigned char *)s;
+	size_t			 n, i;
+	uint32_t		 cp;
+
+	n = text_utf8_len(u[0]);
+	if (n == 1 || n > len) {
+		*used = 1;
+		return u[0];
+	}
+	cp = u[0] & (0x7f >> n);
+	for (i = 1; i < n; i++) {
+		if ((u[i] & 0xc0) != 0x80) {
+			*used = 1;
+			return u[0];
+		}
+		cp = (cp << 6) | (u[i] & 0x3f);
+	}
+	*used = n;
+	return cp;
+}
+
+size_t
+text_utf8_next(const char *s, size_t len, size_t pos)
+{
+	size_t used;
+
+	if (pos >= len)
+		return len;
+	text_utf8_decode(s + pos, len - pos, &used);
+	return pos + used;
+}
+
+size_t
+text_utf8_prev(const char *s, size_t pos)
+{
+	size_t start, used, n;
+
+	if (pos == 0)
+		return 0;
+	/* Step back over at most three continuation bytes, then make sure the
+	 * lead byte really spans up to pos; otherwise step one byte. */
+	start = pos - 1;
+	for (n = 0; n < 3 && start > 0 &&
+	    ((unsigned char)s[start] & 0xc0) == 0x80; n++)
+		start--;
+	text_utf8_decode(s + start, pos - start, &used);
+	return start + used == pos ? start : pos - 1;
+}
+
+struct text_range {
+	uint32_t lo, hi;
+};
+
+/* East Asian Wide and Fullwidth blocks, and emoji (after Markus Kuhn's
+ * wcwidth, simplified to blocks). */
+static const struct text_range text_wide[] = {
+	{ 0x1100, 0x115f }, { 0x231a, 0x231b }, { 0x2329, 0x232a },
+	{ 0x23e9, 0x23ec }, { 0x23f0, 0x23f0 }, { 0x23f3, 0x23f3 },
+	{ 0x25fd, 0x25fe }, { 0x2614, 0x2615 }, { 0x2648, 0x2653 },
+	{ 0x267f, 0x267f }, { 0x2693, 0x2693 }, { 0x26a1, 0x26a1 },
+	{ 0x26aa, 0x26ab }, { 0x26bd, 0x26be }, { 0x26c4, 0x26c5 },
+	{ 0x26ce, 0x26ce }, { 0x26d4, 0x26d4 }, { 0x26ea, 0x26ea },
+	{ 0x26f2, 0x26f3 }, { 0x26f5, 0x26f5 }, { 0x26fa, 0x26fa },
+	{ 0x26fd, 0x26fd }, { 0x2705, 0x2705 }, { 0x270a, 0x270b },
+	{ 0x2728, 0x2728 }, { 0x274c, 0x274c }, { 0x274e, 0x274e },
+	{ 0x2753, 0x2755 }, { 0x2757, 0x2757 }, { 0x2795, 0x2797 },
+	{ 0x27b0, 0x27b0 }, { 0x27bf, 0x27bf }, { 0x2b1b, 0x2b1c },
+	{ 0x2b50, 0x2b50 }, { 0x2b55, 0x2b55 }, { 0x2e80, 0x303e },
+	{ 0x3041, 0x33ff }, { 0x3400, 0x4dbf }, { 0x4e00, 0x9fff },
+	{ 0xa000, 0xa4cf }, { 0xa960, 0xa97f }, { 0xac00, 0xd7a3 },
+	{ 0xf900, 0xfaff }, { 0xfe10, 0xfe19 }, { 0xfe30, 0xfe6f },
+	{ 0xff00, 0xff60 }, { 0xffe0, 0xffe6 }, { 0x1f004, 0x1f004 },
+	{ 0x1f0cf, 0x1f0cf }, { 0x1f18e, 0x1f18e }, { 0x1f191, 0x1f19a },
+	{ 0x1f200, 0x1f251 }, { 0x1f300, 0x1f64f }, { 0x1f680, 0x1f6ff },
+	{ 0x1f900, 0x1f9ff }, { 0x1fa70, 0x1faff }, { 0x20000, 0x2fffd },
+	{ 0x30000, 0x3fffd },
+};
+
+static const struct text_range text_zero[] = {
+	{ 0x0300, 0x036f }, { 0x0483, 0x0489 }, { 0x0591, 0x05bd },
+	{ 0x0610, 0x061a }, { 0x064b, 0x065f }, { 0x200b, 0x200f },
+	{ 0x20d0, 0x20ff }, { 0xfe00, 0xfe0f }, { 0xfe20, 0xfe2f },
+};
+
+static int
+text_in(const struct text_range *r, size_t n, uint32_t cp)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cp < r[mid].lo)
+			hi = mid;
+		else if (cp > r[mid].hi)
+			lo = mid + 1;
+		else
+			return 1;
+	}
+	return 0;
+}
+
+int
+text_cp_width(uint32_t cp)
+{
+	if (text_in(text_zero, sizeof text_zero / sizeof text_zero[0], cp))
+		return 0;
+	if (text_in(text_wide, sizeof text_wide / sizeof text_wide[0], cp))
+		return 2;
+	return 1;
+}
