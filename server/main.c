@@ -1,0 +1,330 @@
+/* main.c: chatd's options, signals and wiring. */
+#include <sys/resource.h>
+#include <sys/select.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "proto.h"
+#include "server.h"
+
+#define MAIN_MAX_CLIENTS	(FD_SETSIZE - CHATD_RESERVED_FDS)
+#define MAIN_MIN_QUEUE		1024
+#define MAIN_MIN_LINE		16
+#define MAIN_MAX_LINE		(1024 * 1024)
+
+enum {
+	OPT_MAX_QUEUE = 256,
+	OPT_MAX_LINE,
+	OPT_RATE,
+	OPT_BURST,
+	OPT_MAX_PER_IP,
+	OPT_PASSWORD_FILE,
+	OPT_LOGIN_TIMEOUT,
+	OPT_UNIX
+};
+
+static const struct option main_options[] = {
+	{ "port", required_argument, NULL, 'p' },
+	{ "bind", required_argument, NULL, 'b' },
+	{ "max-clients", required_argument, NULL, 'm' },
+	{ "max-queue", required_argument, NULL, OPT_MAX_QUEUE },
+	{ "max-line", required_argument, NULL, OPT_MAX_LINE },
+	{ "rate", required_argument, NULL, OPT_RATE },
+	{ "burst", required_argument, NULL, OPT_BURST },
+	{ "max-per-ip", required_argument, NULL, OPT_MAX_PER_IP },
+	{ "password-file", required_argument, NULL, OPT_PASSWORD_FILE },
+	{ "login-timeout", required_argument, NULL, OPT_LOGIN_TIMEOUT },
+	{ "unix", required_argument, NULL, OPT_UNIX },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static int main_sig_pipe[2] = { -1, -1 };
+
+static void
+main_usage(FILE *f)
+{
+	fprintf(f,
+"usage: chatd [options]\n"
+"  -p, --port PORT          TCP port (default %d; 0 picks a free one)\n"
+"  -b, --bind ADDR          address to listen on (default: all, IPv4+IPv6)\n"
+"      --unix PATH          also listen on a Unix-domain socket\n"
+"  -m, --max-clients N      most clients at once (default %d, at most %d)\n"
+"      --max-per-ip N       most connections from one address (0: no cap)\n"
+"      --max-queue BYTES    unsent output before a client is dropped as\n"
+"                           too slow (default %d; K and M suffixes)\n"
+"      --max-line BYTES     longest line a client may send (default %d)\n"
+"      --rate LINES/S       flood control rate (default %g; 0: off)\n"
+"      --burst N            flood control burst (default %d)\n"
+"      --password-file FILE server password (or $CHATD_PASSWORD)\n"
+"      --login-timeout SECS time to give the password (default %d)\n"
+"  -v, --verbose            log more;  -q, --quiet  log less\n"
+"  -h, --help               this help; -V, --version  the version\n",
+	    CHAT_DEFAULT_PORT, CHATD_MAX_CLIENTS, MAIN_MAX_CLIENTS,
+	    CHATD_MAX_QUEUE, CHAT_MAX_LINE, CHATD_RATE, CHATD_BURST,
+	    CHATD_LOGIN_TIMEOUT);
+}
+
+static void __attribute__((noreturn, format(printf, 1, 2)))
+main_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "chatd: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'chatd --help' for more information.\n");
+	exit(2);
+}
+
+/* A whole number in [lo, hi], with an optional K/M suffix when scaled. */
+static long long
+main_number(const char *opt, const char *s, long long lo, long long hi,
+    int scaled)
+{
+	long long	 v;
+	char		*end;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (scaled && end != s && (*end == 'k' || *end == 'K')) {
+		v *= 1024;
+		end++;
+	} else if (scaled && end != s && (*end == 'm' || *end == 'M')) {
+		v *= 1024 * 1024;
+		end++;
+	}
+	if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi)
+		main_usage_error("invalid value '%s' for %s (expected %lld to "
+		    "%lld)", s, opt, lo, hi);
+	return v;
+}
+
+static double
+main_rate(const char *s)
+{
+	double	 v;
+	char	*end;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || end == s || *end != '\0' || !(v >= 0) || v > 1e6)
+		main_usage_error("invalid value '%s' for --rate (expected a "
+		    "number of lines per second, 0 for no limit)", s);
+	return v;
+}
+
+/* The first line of path, without its line end. */
+static char *
+main_read_password(const char *path)
+{
+	char	 line[1024];
+	FILE	*f;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		fprintf(stderr, "chatd: cannot read password file %s: %s\n",
+		    path, strerror(errno));
+		exit(1);
+	}
+	if (fgets(line, sizeof line, f) == NULL)
+		line[0] = '\0';
+	fclose(f);
+	line[strcspn(line, "\r\n")] = '\0';
+	if (line[0] == '\0') {
+		fprintf(stderr, "chatd: password file %s is empty\n", path);
+		exit(1);
+	}
+	return strdup(line);
+}
+
+static void
+main_parse(int argc, char **argv, struct config *cfg)
+{
+	const char	*password_file = NULL, *env;
+	int		 ch, level = LOG_INFO;
+
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":p:b:m:vqhV", main_options,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'p':
+			main_number("--port", optarg, 0, 65535, 0);
+			cfg->port = optarg;
+			break;
+		case 'b':
+			cfg->bind = optarg;
+			break;
+		case 'm':
+			cfg->max_clients = (int)main_number("--max-clients",
+			    optarg, 1, INT_MAX, 0);
+			if (cfg->max_clients > MAIN_MAX_CLIENTS)
+				main_usage_error("--max-clients %s is too "
+				    "large: select() can watch at most %d "
+				    "clients here", optarg, MAIN_MAX_CLIENTS);
+			break;
+		case OPT_MAX_QUEUE:
+			cfg->max_queue = (size_t)main_number("--max-queue",
+			    optarg, MAIN_MIN_QUEUE, 1LL << 32, 1);
+			break;
+		case OPT_MAX_LINE:
+			cfg->max_line = (size_t)main_number("--max-line",
+			    optarg, MAIN_MIN_LINE, MAIN_MAX_LINE, 1);
+			break;
+		case OPT_RATE:
+			cfg->rate = main_rate(optarg);
+			break;
+		case OPT_BURST:
+			cfg->burst = (double)main_number("--burst", optarg, 1,
+			    1000000, 0);
+			break;
+		case OPT_MAX_PER_IP:
+			cfg->max_per_ip = (int)main_number("--max-per-ip",
+			    optarg, 0, INT_MAX, 0);
+			break;
+		case OPT_PASSWORD_FILE:
+			password_file = optarg;
+			break;
+		case OPT_LOGIN_TIMEOUT:
+			cfg->login_timeout = (int)main_number(
+			    "--login-timeout", optarg, 1, 86400, 0);
+			break;
+		case OPT_UNIX:
+			cfg->unix_path = optarg;
+			break;
+		case 'v':
+			level = LOG_DEBUG;
+			break;
+		case 'q':
+			level = LOG_WARN;
+			break;
+		case 'h':
+			main_usage(stdout);
+			exit(0);
+		case 'V':
+			printf("chatd %s\n", CHAT_VERSION);
+			exit(0);
+		case ':':
+			main_usage_error("option %s needs a value",
+			    argv[optind - 1]);
+		default:
+			main_usage_error("unknown option %s", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		main_usage_error("unexpected argument '%s'", argv[optind]);
+	log_set_level(level);
+	if (password_file != NULL)
+		cfg->password = main_read_password(password_file);
+	else if ((env = getenv("CHATD_PASSWORD")) != NULL && *env != '\0')
+		cfg->password = strdup(env);
+}
+
+/* Enough descriptors for every client and our own, as far as allowed. */
+static void
+main_raise_nofile(int max_clients)
+{
+	struct rlimit	rl;
+	rlim_t		need = (rlim_t)max_clients + CHATD_RESERVED_FDS;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur >= need)
+		return;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= need ?
+	    need : rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur < need)
+		log_warn("open-file limit is %llu, below the %llu that %d "
+		    "clients need: the rest will get 'server full'",
+		    (unsigned long long)rl.rlim_cur, (unsigned long long)need,
+		    max_clients);
+}
+
+/* Signal handlers only write a byte to the self-pipe; the loop acts. */
+static void
+main_on_signal(int sig)
+{
+	unsigned char	b = sig == SIGUSR1 ? SERVER_SIG_STATS : SERVER_SIG_STOP;
+	int		saved = errno;
+
+	if (write(main_sig_pipe[1], &b, 1) == -1) {
+		/* Pipe full: a byte is already waiting. */
+	}
+	errno = saved;
+}
+
+static int
+main_signals(void)
+{
+	struct sigaction	sa;
+	int			i;
+
+	if (pipe(main_sig_pipe) == -1)
+		return -1;
+	for (i = 0; i < 2; i++) {
+		if (fcntl(main_sig_pipe[i], F_SETFD, FD_CLOEXEC) == -1 ||
+		    fcntl(main_sig_pipe[i], F_SETFL, O_NONBLOCK) == -1)
+			return -1;
+	}
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	sa.sa_handler = main_on_signal;
+	if (sigaction(SIGINT, &sa, NULL) == -1 ||
+	    sigaction(SIGTERM, &sa, NULL) == -1 ||
+	    sigaction(SIGUSR1, &sa, NULL) == -1)
+		return -1;
+	sa.sa_handler = SIG_IGN;
+	return sigaction(SIGPIPE, &sa, NULL);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct config	 cfg = {
+		.port = CHAT_DEFAULT_PORT_STR,
+		.max_clients = CHATD_MAX_CLIENTS,
+		.max_queue = CHATD_MAX_QUEUE,
+		.max_line = CHAT_MAX_LINE,
+		.rate = CHATD_RATE,
+		.burst = CHATD_BURST,
+		.login_timeout = CHATD_LOGIN_TIMEOUT,
+	};
+	struct server	 srv;
+	const char	*cause = "unknown error";
+	int		 rv;
+
+	main_parse(argc, argv, &cfg);
+	main_raise_nofile(cfg.max_clients);
+	if (main_signals() == -1) {
+		fprintf(stderr, "chatd: cannot set up signals: %s\n",
+		    strerror(errno));
+		return 1;
+	}
+	if (server_init(&srv, &cfg, main_sig_pipe[0], &cause) == -1) {
+		fprintf(stderr, "chatd: cannot listen on %s port %s: %s\n",
+		    cfg.bind != NULL ? cfg.bind : "*", cfg.port, cause);
+		server_free(&srv);
+		free(cfg.password);
+		return 1;
+	}
+	if (cfg.password != NULL)
+		log_info("a password is required");
+	rv = server_run(&srv);
+	server_free(&srv);
+	free(cfg.password);
+	close(main_sig_pipe[0]);
+	close(main_sig_pipe[1]);
+	return rv == 0 ? 0 : 1;
+}
