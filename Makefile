@@ -115,3 +115,4 @@ clean:
 	rm -rf build bin
 
 -include $(shell find build -name '*.d' 2>/dev/null)
+.SECONDARY:
