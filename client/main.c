@@ -1,0 +1,204 @@
+/* main.c: chat, the terminal client of chatd: options, connection, then the session. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "net.h"
+#include "proto.h"
+#include "session.h"
+#include "text.h"
+
+#define CHAT_EXIT_USAGE		2
+#define CHAT_PORT_MAX		65535
+#define CHAT_PASSWORD_ENV	"CHAT_PASSWORD"
+#define CHAT_PASSWORD_MAX	CHAT_MAX_LINE
+
+static const char chat_usage[] =
+    "usage: chat [-hV] [-n NICK] [-r ROOM] [-P PASSWORD-FILE] [-e LINE]... "
+    "[HOST[:PORT] | HOST PORT]";
+
+static const char chat_help[] =
+    "  -n, --nick NICK            choose a nickname (sends /nick NICK)\n"
+    "  -r, --room ROOM            join ROOM (sends /join ROOM)\n"
+    "  -P, --password-file FILE   send the password in FILE (or $"
+    CHAT_PASSWORD_ENV ")\n"
+    "  -e, --exec LINE            send LINE (repeatable), then quit\n"
+    "  -h, --help                 this help\n"
+    "  -V, --version              print the version\n"
+    "HOST defaults to " CHAT_DEFAULT_HOST ", PORT to " CHAT_DEFAULT_PORT_STR
+    "; HOST may be [v6-address] or unix:/path.\n";
+
+static const struct option chat_longopts[] = {
+	{ "nick",		required_argument,	NULL,	'n' },
+	{ "room",		required_argument,	NULL,	'r' },
+	{ "password-file",	required_argument,	NULL,	'P' },
+	{ "exec",		required_argument,	NULL,	'e' },
+	{ "help",		no_argument,		NULL,	'h' },
+	{ "version",		no_argument,		NULL,	'V' },
+	{ NULL,			0,			NULL,	0 }
+};
+
+static void	usage_error(const char *, ...)
+		    __attribute__((format(printf, 1, 2), noreturn));
+static int	port_valid(const char *);
+static char	*password_read(const char *);
+
+/* One line saying what is wrong, one with the usage; exit 2. */
+static void
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("chat: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n%s\n", chat_usage);
+	exit(CHAT_EXIT_USAGE);
+}
+
+static int
+port_valid(const char *port)
+{
+	char	*end;
+	long	 n;
+
+	if (port[0] < '0' || port[0] > '9')
+		return 0;
+	errno = 0;
+	n = strtol(port, &end, 10);
+	return errno == 0 && *end == '\0' && n > 0 && n <= CHAT_PORT_MAX;
+}
+
+/* The first line of path, without its line end; NULL with errno. */
+static char *
+password_read(const char *path)
+{
+	static char	 pass[CHAT_PASSWORD_MAX + 2];
+	FILE		*f;
+
+	if ((f = fopen(path, "r")) == NULL)
+		return NULL;
+	if (fgets(pass, sizeof pass, f) == NULL) {
+		pass[0] = '\0';
+		if (ferror(f)) {
+			fclose(f);
+			errno = EIO;
+			return NULL;
+		}
+	}
+	fclose(f);
+	pass[strcspn(pass, "\r\n")] = '\0';
+	return pass;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct session_opts	 o;
+	char			 host[NET_ADDRSTRLEN];
+	char			 port[NET_ADDRSTRLEN];
+	char			**exec;
+	const char		*cause = "unknown error", *pwfile = NULL;
+	int			 ch, fd;
+
+	memset(&o, 0, sizeof o);
+	if ((exec = calloc((size_t)argc, sizeof *exec)) == NULL) {
+		fprintf(stderr, "chat: %s\n", strerror(errno));
+		return 1;
+	}
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":n:r:P:e:hV", chat_longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'n':
+			if (!text_nick_valid(optarg))
+				usage_error("invalid nickname %s (1-%d "
+				    "characters: a letter, then letters, "
+				    "digits, _ or -)", optarg, CHAT_NICK_MAX);
+			o.nick = optarg;
+			break;
+		case 'r':
+			if (!text_room_valid(optarg))
+				usage_error("invalid room name %s (1-%d "
+				    "characters: letters, digits, _ or -)",
+				    optarg, CHAT_ROOM_MAX);
+			o.room = optarg;
+			break;
+		case 'P':
+			pwfile = optarg;
+			break;
+		case 'e':
+			exec[o.nexec++] = optarg;
+			break;
+		case 'h':
+			printf("%s\n%s", chat_usage, chat_help);
+			return 0;
+		case 'V':
+			printf("chat %s\n", CHAT_VERSION);
+			return 0;
+		case ':':
+			usage_error("option %s needs an argument",
+			    argv[optind - 1]);
+		default:
+			if (optopt != 0)
+				usage_error("unknown option -%c", optopt);
+			usage_error("unknown option %s", argv[optind - 1]);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	snprintf(host, sizeof host, "%s", CHAT_DEFAULT_HOST);
+	port[0] = '\0';
+	if (argc > 2)
+		usage_error("too many arguments");
+	if (argc >= 1 && net_split_hostport(argv[0], host, sizeof host, port,
+	    sizeof port) == -1)
+		usage_error("invalid address %s", argv[0]);
+	if (argc == 2) {
+		if (port[0] != '\0' ||
+		    strncmp(host, "unix:", strlen("unix:")) == 0)
+			usage_error("the port is given twice: %s %s", argv[0],
+			    argv[1]);
+		snprintf(port, sizeof port, "%s", argv[1]);
+	}
+	if (port[0] == '\0')
+		snprintf(port, sizeof port, "%s", CHAT_DEFAULT_PORT_STR);
+	if (strncmp(host, "unix:", strlen("unix:")) != 0 && !port_valid(port))
+		usage_error("invalid port %s", port);
+
+	if (pwfile != NULL) {
+		if ((o.password = password_read(pwfile)) == NULL) {
+			fprintf(stderr, "chat: cannot read %s: %s\n", pwfile,
+			    strerror(errno));
+			return 1;
+		}
+	} else
+		o.password = getenv(CHAT_PASSWORD_ENV);
+	o.exec = exec;
+	if (o.nexec > 0)
+		o.mode = SESSION_EXEC;
+	else if (isatty(STDIN_FILENO))
+		o.mode = SESSION_TTY;
+	else
+		o.mode = SESSION_PIPE;
+	o.colour = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
+
+	if ((fd = net_connect(host, port, &cause)) == -1) {
+		if (strncmp(host, "unix:", strlen("unix:")) == 0)
+			fprintf(stderr, "chat: cannot connect to %s: %s\n",
+			    host, cause);
+		else
+			fprintf(stderr, "chat: cannot connect to %s port %s: "
+			    "%s\n", host, port, cause);
+		return 1;
+	}
+	ch = session_run(fd, &o);
+	free(exec);
+	return ch;
+}
