@@ -37,7 +37,8 @@ UNIT_TESTS = $(patsubst tests/unit/%.c,$(O)/tests/unit/%,$(wildcard tests/unit/*
 INTEG_TESTS = $(patsubst tests/integ/%.c,$(O)/tests/integ/%,$(wildcard tests/integ/*.c))
 SCRIPT_TESTS = $(wildcard tests/scripts/*.sh)
 
-.PHONY: all test tests install uninstall clean format check-format
+.PHONY: all test tests install uninstall clean format check-format \
+	bench fuzz valgrind lint soak
 
 all: $(BINDIR)/chatd $(BINDIR)/chat
 
@@ -92,6 +93,40 @@ test: tests
 	done; \
 	if [ $$fail -ne 0 ]; then echo "make test: FAILED"; exit 1; fi; \
 	echo "make test: all passed"
+
+# Benchmark: bin/chatbench (bench/*.c) and the standard matrix against chatd
+# and, when redis-server is installed, Redis pub/sub.
+BENCH_OBJ = $(patsubst %.c,$(O)/%.o,$(wildcard bench/*.c))
+
+$(BINDIR)/chatbench: $(BENCH_OBJ) $(O)/libcommon.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lm
+
+bench: all $(BINDIR)/chatbench
+	bash scripts/bench
+
+# Fuzzing (clang/libFuzzer): every tests/fuzz/fuzz_*.c is a target with its
+# seed corpus in tests/fuzz/NAME/; each runs for FUZZ_SECONDS.
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_CFLAGS = $(STD) -g -O1 -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=all -Icommon -Iserver -Iclient -Itests
+FUZZ_SRC = $(wildcard common/*.c) $(filter-out server/main.c,$(wildcard server/*.c)) \
+	$(filter-out client/main.c,$(wildcard client/*.c))
+FUZZ_TARGETS = $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_SRC) $(wildcard common/*.h server/*.h client/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRC)
+
+fuzz: $(FUZZ_TARGETS)
+	@for t in $(FUZZ_TARGETS); do \
+		n=$$(basename $$t); mkdir -p build/fuzz/corpus/$$n; \
+		echo "== $$n for $(FUZZ_SECONDS)s"; \
+		$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+			-artifact_prefix=build/fuzz/$$n- \
+			build/fuzz/corpus/$$n tests/fuzz/$$n || exit 1; \
+	done
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man1

@@ -46,15 +46,12 @@ server_add_listener(struct server *srv, int fd)
 }
 
 int
-server_init(struct server *srv, const struct config *cfg, int sig_fd,
-    const char **cause)
+server_setup(struct server *srv, const struct config *cfg)
 {
-	int fd;
-
 	memset(srv, 0, sizeof *srv);
 	srv->cfg = *cfg;
 	srv->spare_fd = -1;
-	srv->sig_fd = sig_fd;
+	srv->sig_fd = -1;
 	TAILQ_INIT(&srv->clients);
 	TAILQ_INIT(&srv->flush);
 	TAILQ_INIT(&srv->waiting);
@@ -62,10 +59,21 @@ server_init(struct server *srv, const struct config *cfg, int sig_fd,
 	TAILQ_INIT(&srv->rooms);
 	buf_init(&srv->scratch);
 	srv->now_ms = server_now_ms();
-	if ((srv->loop = loop_new()) == NULL) {
+	srv->loop = loop_new();
+	return srv->loop == NULL ? -1 : 0;
+}
+
+int
+server_init(struct server *srv, const struct config *cfg, int sig_fd,
+    const char **cause)
+{
+	int fd;
+
+	if (server_setup(srv, cfg) == -1) {
 		*cause = strerror(errno);
 		return -1;
 	}
+	srv->sig_fd = sig_fd;
 	if (loop_add(srv->loop, sig_fd, LOOP_READ, server_on_signal, NULL,
 	    srv) == -1) {
 		*cause = strerror(errno);

@@ -130,6 +130,11 @@ struct server {
 #define SERVER_SIG_STATS	2
 
 /* server.c */
+/* State only, no sockets (server_init adds them): for tests and fuzzing.
+ * Returns 0, or -1 with errno. Undo with server_free(). */
+int	server_setup(struct server *, const struct config *);
+/* server_setup plus the listeners and the signal pipe; -1 and *cause on
+ * failure (server_free still needed). */
 int	server_init(struct server *, const struct config *, int sig_fd,
 	    const char **cause);
 int	server_run(struct server *);
