@@ -128,6 +128,19 @@ fuzz: $(FUZZ_TARGETS)
 			build/fuzz/corpus/$$n tests/fuzz/$$n || exit 1; \
 	done
 
+# Soak: bin/chatsoak (soak/*.c) drives one chatd with a mix of good and bad
+# clients for SOAK_SECONDS and checks nothing was lost or leaked.
+SOAK_SECONDS ?= 60
+SOAK_OBJ = $(patsubst %.c,$(O)/%.o,$(wildcard soak/*.c))
+
+$(BINDIR)/chatsoak: $(SOAK_OBJ) $(O)/libcommon.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^
+
+soak: all $(BINDIR)/chatsoak
+	CHATD=$(abspath $(BINDIR)/chatd) CHATSOAK=$(abspath $(BINDIR)/chatsoak) \
+		bash scripts/soak --seconds $(SOAK_SECONDS)
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man1
 	install -m 755 $(BINDIR)/chatd $(BINDIR)/chat $(DESTDIR)$(PREFIX)/bin/
