@@ -137,9 +137,11 @@ main(int argc, char **argv)
 			break;
 		case 'h':
 			printf("%s\n%s", chat_usage, chat_help);
+			free(exec);
 			return 0;
 		case 'V':
 			printf("chat %s\n", CHAT_VERSION);
+			free(exec);
 			return 0;
 		case ':':
 			usage_error("option %s needs an argument",
@@ -176,6 +178,7 @@ main(int argc, char **argv)
 		if ((o.password = password_read(pwfile)) == NULL) {
 			fprintf(stderr, "chat: cannot read %s: %s\n", pwfile,
 			    strerror(errno));
+			free(exec);
 			return 1;
 		}
 	} else
@@ -196,6 +199,7 @@ main(int argc, char **argv)
 		else
 			fprintf(stderr, "chat: cannot connect to %s port %s: "
 			    "%s\n", host, port, cause);
+		free(exec);
 		return 1;
 	}
 	ch = session_run(fd, &o);
