@@ -3,6 +3,10 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <sys/un.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
@@ -14,6 +18,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <check.h>
 
 #include "harness.h"
 
@@ -60,19 +66,76 @@ srv_log_has(struct srv *s, const char *text, int ms)
 	return strstr(s->log, text) != NULL;
 }
 
-int
-srv_start(struct srv *s, const char *const *args)
+/* Fork and exec $CHATD with argv (argv[0] included); stdout and stderr go
+ * to a pipe read into s->log. */
+static int
+srv_exec(struct srv *s, const char **argv)
 {
-	const char	*bin = getenv("CHATD");
-	const char	*argv[64];
-	char		*p;
-	int		 pfd[2], n = 0;
+	int	pfd[2];
 
 	memset(s, 0, sizeof *s);
 	s->errfd = -1;
-	if (bin == NULL)
-		bin = "bin/chatd";
-	argv[n++] = bin;
+	if (pipe(pfd) == -1)
+		return -1;
+	if ((s->pid = fork()) == -1) {
+		close(pfd[0]);
+		close(pfd[1]);
+		return -1;
+	}
+	if (s->pid == 0) {
+#ifdef __linux__
+		/* A test that fails or times out must not leave chatd behind. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+#endif
+		dup2(pfd[1], 1);
+		dup2(pfd[1], 2);
+		close(pfd[0]);
+		close(pfd[1]);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(pfd[1]);
+	s->errfd = pfd[0];
+	return 0;
+}
+
+static const char *
+srv_bin(void)
+{
+	const char *bin = getenv("CHATD");
+
+	return bin != NULL ? bin : "bin/chatd";
+}
+
+int
+srv_spawn(struct srv *s, const char *const *args)
+{
+	const char	*argv[64];
+	int		 n = 0;
+
+	argv[n++] = srv_bin();
+	while (args != NULL && *args != NULL && n < 63)
+		argv[n++] = *args++;
+	argv[n] = NULL;
+	return srv_exec(s, argv);
+}
+
+int
+srv_run(struct srv *s, const char *const *args)
+{
+	if (srv_spawn(s, args) == -1)
+		return -1;
+	return srv_stop(s, 0);
+}
+
+int
+srv_start(struct srv *s, const char *const *args)
+{
+	const char	*argv[64];
+	char		*p;
+	int		 n = 0;
+
+	argv[n++] = srv_bin();
 	argv[n++] = "-p";
 	argv[n++] = "0";
 	argv[n++] = "-b";
@@ -80,19 +143,8 @@ srv_start(struct srv *s, const char *const *args)
 	while (args != NULL && *args != NULL && n < 62)
 		argv[n++] = *args++;
 	argv[n] = NULL;
-	if (pipe(pfd) == -1)
+	if (srv_exec(s, argv) == -1)
 		return -1;
-	if ((s->pid = fork()) == -1)
-		return -1;
-	if (s->pid == 0) {
-		dup2(pfd[1], 2);
-		close(pfd[0]);
-		close(pfd[1]);
-		execv(bin, (char *const *)argv);
-		_exit(127);
-	}
-	close(pfd[1]);
-	s->errfd = pfd[0];
 	if (!srv_log_has(s, "listening on 127.0.0.1:", 10000))
 		return -1;
 	p = strstr(s->log, "listening on 127.0.0.1:");
@@ -109,7 +161,8 @@ srv_stop(struct srv *s, int sig)
 
 	if (s->pid <= 0)
 		return -1;
-	kill(s->pid, sig);
+	if (sig != 0)
+		kill(s->pid, sig);
 	end = now_ms() + 10000;
 	while ((r = waitpid(s->pid, &status, WNOHANG)) == 0 &&
 	    now_ms() < end) {
@@ -131,25 +184,69 @@ srv_stop(struct srv *s, int sig)
 }
 
 struct conn *
+conn_from_fd(int fd)
+{
+	struct conn	*c;
+
+	if (fd == -1 || (c = calloc(1, sizeof *c)) == NULL) {
+		if (fd != -1)
+			close(fd);
+		return NULL;
+	}
+	c->fd = fd;
+	return c;
+}
+
+/* Connect a new socket of the address's family; the fd or -1. */
+static int
+connect_to(const struct sockaddr *sa, socklen_t salen)
+{
+	int	fd;
+
+	if ((fd = socket(sa->sa_family, SOCK_STREAM, 0)) == -1)
+		return -1;
+	if (connect(fd, sa, salen) == -1) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+struct conn *
 conn_open(int port)
 {
-	struct sockaddr_in	 sin;
-	struct conn		*c;
+	struct sockaddr_in	sin;
 
-	if ((c = calloc(1, sizeof *c)) == NULL)
-		return NULL;
 	memset(&sin, 0, sizeof sin);
 	sin.sin_family = AF_INET;
 	sin.sin_port = htons((unsigned short)port);
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if ((c->fd = socket(AF_INET, SOCK_STREAM, 0)) == -1 ||
-	    connect(c->fd, (struct sockaddr *)&sin, sizeof sin) == -1) {
-		if (c->fd != -1)
-			close(c->fd);
-		free(c);
+	return conn_from_fd(connect_to((struct sockaddr *)&sin, sizeof sin));
+}
+
+struct conn *
+conn_open6(int port)
+{
+	struct sockaddr_in6	sin6;
+
+	memset(&sin6, 0, sizeof sin6);
+	sin6.sin6_family = AF_INET6;
+	sin6.sin6_port = htons((unsigned short)port);
+	sin6.sin6_addr = in6addr_loopback;
+	return conn_from_fd(connect_to((struct sockaddr *)&sin6, sizeof sin6));
+}
+
+struct conn *
+conn_open_unix(const char *path)
+{
+	struct sockaddr_un	sun;
+
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof sun.sun_path)
 		return NULL;
-	}
-	return c;
+	strcpy(sun.sun_path, path);
+	return conn_from_fd(connect_to((struct sockaddr *)&sun, sizeof sun));
 }
 
 struct conn *
@@ -294,4 +391,55 @@ line_body(const char *line)
 	    line[6] != ':' || line[9] != ']' || line[10] != ' ')
 		return NULL;
 	return line + 11;
+}
+
+int
+conn_next_is(struct conn *c, const char *want, int ms)
+{
+	char		 line[8192];
+	const char	*body;
+	int		 r;
+
+	if ((r = conn_line(c, line, sizeof line, ms)) < 0) {
+		fprintf(stderr, "want \"%s\", got %s\n", want,
+		    r == -1 ? "nothing (timeout)" : "EOF");
+		return 0;
+	}
+	if ((body = line_body(line)) == NULL || strcmp(body, want) != 0) {
+		fprintf(stderr, "want \"%s\", got \"%s\"\n", want, line);
+		return 0;
+	}
+	return 1;
+}
+
+void
+srv_start_ok(struct srv *s, const char *const *args)
+{
+	if (srv_start(s, args) == 0)
+		return;
+	srv_read_log(s, 100);
+	ck_abort_msg("chatd did not start; its output:\n%s", s->log);
+}
+
+void
+srv_stop_ok(struct srv *s)
+{
+	size_t	off;
+	int	st = srv_stop(s, SIGTERM);
+
+	if (st == 0)
+		return;
+	off = s->loglen > 3000 ? s->loglen - 3000 : 0;
+	fprintf(stderr, "chatd log (tail):\n%s\n", s->log + off);
+	ck_abort_msg("chatd exited with status %d after SIGTERM, want 0", st);
+}
+
+struct conn *
+login_ok(int port, const char *nick)
+{
+	struct conn *c = conn_login(port, nick);
+
+	ck_assert_msg(c != NULL, "could not log in as %s",
+	    nick != NULL ? nick : "a guest");
+	return c;
 }

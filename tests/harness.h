@@ -19,7 +19,12 @@ struct srv {
  * line. Returns 0, or -1 if it did not come up.
  */
 int	srv_start(struct srv *, const char *const *args);
-/* Send sig, wait (bounded, then SIGKILL) and return the exit status, or
+/* Start $CHATD with exactly args (no defaults) and return at once;
+ * its stdout and stderr both go to s->log. 0 or -1. */
+int	srv_spawn(struct srv *, const char *const *args);
+/* srv_spawn, then wait (bounded) for it to exit by itself: as srv_stop. */
+int	srv_run(struct srv *, const char *const *args);
+/* Send sig (0: none, just wait), wait (bounded, then SIGKILL) and return the exit status, or
  * 128+signal if it died of a signal, or -1. */
 int	srv_stop(struct srv *, int sig);
 /* Read whatever chatd logged so far (waiting up to ms) into s->log. */
@@ -36,6 +41,11 @@ struct conn {
 
 /* Connect to 127.0.0.1:port (blocking socket). NULL on failure. */
 struct conn *conn_open(int port);
+/* The same over [::1]:port, or a Unix socket. NULL on failure. */
+struct conn *conn_open6(int port);
+struct conn *conn_open_unix(const char *path);
+/* Wrap a connected socket (closed on failure). NULL on failure or fd -1. */
+struct conn *conn_from_fd(int fd);
 /* Connect and consume the welcome notice; the nick is set with /nick when
  * nick is not NULL (and its notice consumed). */
 struct conn *conn_login(int port, const char *nick);
@@ -57,7 +67,17 @@ int	 conn_quiet(struct conn *, int ms);
 /* 1 if the server closes the connection within ms (lines before EOF are
  * discarded). */
 int	 conn_eof(struct conn *, int ms);
+/* 1 if the next line (within ms) is stamped and its body is exactly want;
+ * else 0, with what was wanted and got on stderr. */
+int	 conn_next_is(struct conn *, const char *want, int ms);
 /* The text after the "[HH:MM:SS] " stamp, or NULL if the line has none. */
 const char *line_body(const char *line);
+
+/* For Check tests: the same, failing the test (with chatd's log) instead
+ * of returning an error. srv_stop_ok sends SIGTERM and wants exit 0, which
+ * under AddressSanitizer also means "no leak". */
+void	 srv_start_ok(struct srv *, const char *const *args);
+void	 srv_stop_ok(struct srv *);
+struct conn *login_ok(int port, const char *nick);
 
 #endif
