@@ -38,17 +38,20 @@ buf_reserve(struct buf *b, size_t n)
 	size_t	 need, cap;
 	char	*p;
 
-	if (n > SIZE_MAX - b->len) {
+	if (n > SIZE_MAX - b->len - b->off) {
 		errno = ENOMEM;
 		return NULL;
 	}
 	need = b->len + n;
-	if (b->off + need <= b->cap)
-		return b->data + b->off + b->len;
-	/* Reuse the consumed prefix before growing, when that is enough. */
-	if (need <= b->cap && b->off >= b->cap / 2) {
-		buf_compact(b);
-		return b->data + b->len;
+	if (b->data != NULL) {
+		if (b->off + need <= b->cap)
+			return b->data + b->off + b->len;
+		/* Reuse the consumed prefix before growing, when that is
+		 * enough and moving the bytes costs less than it frees. */
+		if (need <= b->cap && b->off >= b->cap / 2) {
+			buf_compact(b);
+			return b->data + b->len;
+		}
 	}
 	cap = b->cap < BUF_MIN_CAP ? BUF_MIN_CAP : b->cap;
 	while (cap < need) {

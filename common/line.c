@@ -29,14 +29,21 @@ line_partial_toolong(const struct line_reader *lr, size_t n, char last)
 int
 line_ready(const struct line_reader *lr)
 {
-	const char	*p = buf_data(&lr->buf);
+	const char	*p = buf_data(&lr->buf), *lf;
 	size_t		 n = buf_len(&lr->buf);
 
+	if (n > 0 && lr->skipping) {
+		/* The tail of a dropped line is no line: look past it. */
+		if ((lf = memchr(p, '\n', n)) == NULL)
+			return 0;
+		n -= (size_t)(lf - p) + 1;
+		p = lf + 1;
+	}
 	if (n == 0)
 		return 0;
 	if (memchr(p, '\n', n) != NULL)
 		return 1;
-	return !lr->skipping && line_partial_toolong(lr, n, p[n - 1]);
+	return line_partial_toolong(lr, n, p[n - 1]);
 }
 
 enum line_result

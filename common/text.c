@@ -121,6 +121,13 @@ text_utf8_decode(const char *s, size_t len, size_t *used)
 		*used = 1;
 		return u[0];
 	}
+	/* Second-byte limits that rule out overlong forms, surrogates and
+	 * code points past U+10FFFF (RFC 3629). */
+	if ((u[0] == 0xe0 && u[1] < 0xa0) || (u[0] == 0xed && u[1] > 0x9f) ||
+	    (u[0] == 0xf0 && u[1] < 0x90) || (u[0] == 0xf4 && u[1] > 0x8f)) {
+		*used = 1;
+		return u[0];
+	}
 	cp = u[0] & (0x7f >> n);
 	for (i = 1; i < n; i++) {
 		if ((u[i] & 0xc0) != 0x80) {

@@ -118,12 +118,12 @@ cmd_dispatch(struct client *c, char *line, size_t len)
 }
 
 static void
-cmd_usage(struct client *c, void (*fn)(struct client *, char *))
+cmd_usage(struct client *c, const char *name)
 {
 	size_t i;
 
 	for (i = 0; i < CMD_COUNT; i++)
-		if (cmd_table[i].fn == fn)
+		if (strcmp(cmd_table[i].name, name) == 0)
 			client_error(c, "usage: %s", cmd_table[i].usage);
 }
 
@@ -135,7 +135,7 @@ cmd_nick(struct client *c, char *args)
 	char		*name = cmd_trim(args);
 
 	if (*name == '\0') {
-		cmd_usage(c, cmd_nick);
+		cmd_usage(c, "nick");
 		return;
 	}
 	if (!text_nick_valid(name)) {
@@ -168,7 +168,7 @@ cmd_join(struct client *c, char *args)
 	char		*arg = cmd_trim(args);
 
 	if (*arg == '\0') {
-		cmd_usage(c, cmd_join);
+		cmd_usage(c, "join");
 		return;
 	}
 	if (!text_room_valid(arg)) {
@@ -251,7 +251,7 @@ cmd_me(struct client *c, char *args)
 	size_t len = strlen(args);
 
 	if (text_is_blank(args, len)) {
-		cmd_usage(c, cmd_me);
+		cmd_usage(c, "me");
 		return;
 	}
 	room_action(c, args, len);
@@ -266,7 +266,7 @@ cmd_msg(struct client *c, char *args)
 	size_t		 len = strlen(text);
 
 	if (*args == '\0' || text_is_blank(text, len)) {
-		cmd_usage(c, cmd_msg);
+		cmd_usage(c, "msg");
 		return;
 	}
 	to = client_find_nick(c->srv, args);
@@ -331,7 +331,7 @@ cmd_pass(struct client *c, char *args)
 		return;
 	}
 	if (*pass == '\0') {
-		cmd_usage(c, cmd_pass);
+		cmd_usage(c, "pass");
 		return;
 	}
 	if (!cmd_password_equal(pass, srv->cfg.password)) {

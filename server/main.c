@@ -310,6 +310,7 @@ main(int argc, char **argv)
 	if (main_signals() == -1) {
 		fprintf(stderr, "chatd: cannot set up signals: %s\n",
 		    strerror(errno));
+		free(cfg.password);
 		return 1;
 	}
 	if (server_init(&srv, &cfg, main_sig_pipe[0], &cause) == -1) {

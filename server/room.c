@@ -77,7 +77,7 @@ room_leave(struct client *c)
 
 /* The one fan-out loop: the line was formatted once, into scratch. */
 static void
-room_send(struct room *r, struct client *except, const struct buf *line)
+room_send(struct room *r, const struct client *except, const struct buf *line)
 {
 	struct client *m;
 
@@ -105,7 +105,8 @@ room_action(struct client *from, const char *text, size_t len)
 }
 
 void
-room_notice(struct room *r, struct client *except, const char *fmt, ...)
+room_notice(struct room *r, const struct client *except, const char *fmt,
+    ...)
 {
 	struct buf	*b;
 	va_list		 ap;

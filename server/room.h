@@ -19,7 +19,8 @@ void	room_leave(struct client *);
 void	room_message(struct client *from, const char *text, size_t len);
 void	room_action(struct client *from, const char *text, size_t len);
 /* A notice to every member of r but except (which may be NULL). */
-void	room_notice(struct room *r, struct client *except, const char *, ...)
+void	room_notice(struct room *r, const struct client *except,
+	    const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 
 #endif

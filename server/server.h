@@ -77,6 +77,7 @@ struct client {
 };
 
 TAILQ_HEAD(client_list, client);
+TAILQ_HEAD(room_list, room);
 
 struct room {
 	char			 name[CHAT_ROOM_MAX + 1];	/* without '#' */
@@ -112,7 +113,7 @@ struct server {
 	unsigned		 next_guest;
 	struct client		*nicks[SERVER_NICK_BUCKETS];
 
-	TAILQ_HEAD(, room)	 rooms;
+	struct room_list	 rooms;
 	int			 nrooms;
 
 	struct buf		 scratch;	/* one formatted line */
