@@ -669,6 +669,69 @@ START_TEST(test_tty_sigterm_restores)
 }
 END_TEST
 
+static struct conn *
+login_with_password(int port, const char *pass)
+{
+	struct conn	*c;
+	char		 cmd[64];
+
+	ck_assert((c = conn_open(port)) != NULL);
+	snprintf(cmd, sizeof cmd, "/pass %s\n", pass);
+	ck_assert(conn_send(c, cmd) == 0);
+	ck_assert(conn_expect(c, "password accepted", NULL, 0, WAIT_MS));
+	return c;
+}
+
+/* -P sends /pass before /nick and the lines, so they all count. */
+START_TEST(test_password_file)
+{
+	char		 pwpath[] = "/tmp/chat-test-pw-XXXXXX";
+	const char	*sargs[] = { "--password-file", pwpath, NULL };
+	const char	*args[] = { "-P", pwpath, "-n", "alice", "-e", "hello",
+	    "127.0.0.1", NULL, NULL };
+	struct proc	*p = malloc(sizeof *p);
+	struct conn	*bob;
+	int		 fd;
+
+	ck_assert((fd = mkstemp(pwpath)) != -1);
+	ck_assert(write(fd, "s3cret\n", 7) == 7);
+	close(fd);
+	start_server(sargs);
+	bob = login_with_password(srv.port, "s3cret");
+	args[7] = port_str(srv.port);
+	proc_start(p, args);
+	ck_assert(conn_expect(bob, "<alice> hello", NULL, 0, WAIT_MS));
+	ck_assert_int_eq(proc_exit(p), 0);
+	ck_assert_uint_eq(p->elen, 0);
+	unlink(pwpath);
+	conn_close(bob);
+	proc_close(p);
+	free(p);
+}
+END_TEST
+
+START_TEST(test_unix_socket)
+{
+	char		 path[64], hp[80];
+	const char	*sargs[] = { "--unix", path, NULL };
+	const char	*args[] = { "-n", "sock", "-e", "over unix", hp, NULL };
+	struct proc	*p = malloc(sizeof *p);
+	struct conn	*bob;
+
+	snprintf(path, sizeof path, "/tmp/chat-test-%d.sock", (int)getpid());
+	snprintf(hp, sizeof hp, "unix:%s", path);
+	start_server(sargs);
+	ck_assert((bob = conn_login(srv.port, "bob")) != NULL);
+	proc_start(p, args);
+	ck_assert(conn_expect(bob, "<sock> over unix", NULL, 0, WAIT_MS));
+	ck_assert_int_eq(proc_exit(p), 0);
+	unlink(path);
+	conn_close(bob);
+	proc_close(p);
+	free(p);
+}
+END_TEST
+
 Suite *
 test_suite(void)
 {
@@ -691,6 +754,8 @@ test_suite(void)
 	tcase_add_test(tc, test_tty_prompt_follows);
 	tcase_add_test(tc, test_tty_server_gone);
 	tcase_add_test(tc, test_tty_sigterm_restores);
+	tcase_add_test(tc, test_password_file);
+	tcase_add_test(tc, test_unix_socket);
 	suite_add_tcase(s, tc);
 	return s;
 }
