@@ -70,8 +70,11 @@ TEST_LIBS = $(O)/libserver.a $(O)/libclient.a $(O)/libcommon.a
 $(O)/tests/unit/%: $(O)/tests/unit/%.o $(O)/tests/check_main.o $(TEST_LIBS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CHECK_LIBS)
 
+# Support code every integration suite links: tests/*.c but check_main.c.
+TEST_SUPPORT = $(patsubst %.c,$(O)/%.o,$(filter-out tests/check_main.c,$(wildcard tests/*.c)))
+
 $(O)/tests/integ/%: $(O)/tests/integ/%.o $(O)/tests/check_main.o \
-    $(O)/tests/harness.o $(TEST_LIBS)
+    $(TEST_SUPPORT) $(TEST_LIBS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CHECK_LIBS)
 
 tests: all $(UNIT_TESTS) $(INTEG_TESTS)
