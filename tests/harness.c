@@ -1,6 +1,7 @@
 /* harness.c: start the real bin/chatd and talk to it over loopback sockets. */
 #define _DEFAULT_SOURCE
 #include <sys/types.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <sys/un.h>
@@ -23,8 +24,8 @@
 
 #include "harness.h"
 
-static long
-now_ms(void)
+long
+harness_now_ms(void)
 {
 	struct timespec ts;
 
@@ -56,20 +57,21 @@ srv_read_log(struct srv *s, int ms)
 int
 srv_log_has(struct srv *s, const char *text, int ms)
 {
-	long end = now_ms() + ms;
+	long end = harness_now_ms() + ms;
 
 	do {
 		if (strstr(s->log, text) != NULL)
 			return 1;
 		srv_read_log(s, 50);
-	} while (now_ms() < end);
+	} while (harness_now_ms() < end);
 	return strstr(s->log, text) != NULL;
 }
 
 /* Fork and exec $CHATD with argv (argv[0] included); stdout and stderr go
- * to a pipe read into s->log. */
+ * to a pipe read into s->log. nofile > 0 sets chatd's RLIMIT_NOFILE (soft
+ * and hard) to it. */
 static int
-srv_exec(struct srv *s, const char **argv)
+srv_exec(struct srv *s, const char **argv, long nofile)
 {
 	int	pfd[2];
 
@@ -84,9 +86,14 @@ srv_exec(struct srv *s, const char **argv)
 	}
 	if (s->pid == 0) {
 #ifdef __linux__
-		/* A test that fails or times out must not leave chatd behind. */
+		/* A failed or timed-out test must not leave chatd behind. */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 #endif
+		if (nofile > 0) {
+			struct rlimit rl = { (rlim_t)nofile, (rlim_t)nofile };
+
+			setrlimit(RLIMIT_NOFILE, &rl);
+		}
 		dup2(pfd[1], 1);
 		dup2(pfd[1], 2);
 		close(pfd[0]);
@@ -117,7 +124,7 @@ srv_spawn(struct srv *s, const char *const *args)
 	while (args != NULL && *args != NULL && n < 63)
 		argv[n++] = *args++;
 	argv[n] = NULL;
-	return srv_exec(s, argv);
+	return srv_exec(s, argv, 0);
 }
 
 int
@@ -131,6 +138,12 @@ srv_run(struct srv *s, const char *const *args)
 int
 srv_start(struct srv *s, const char *const *args)
 {
+	return srv_start_nofile(s, args, 0);
+}
+
+int
+srv_start_nofile(struct srv *s, const char *const *args, long nofile)
+{
 	const char	*argv[64];
 	char		*p;
 	int		 n = 0;
@@ -143,7 +156,7 @@ srv_start(struct srv *s, const char *const *args)
 	while (args != NULL && *args != NULL && n < 62)
 		argv[n++] = *args++;
 	argv[n] = NULL;
-	if (srv_exec(s, argv) == -1)
+	if (srv_exec(s, argv, nofile) == -1)
 		return -1;
 	if (!srv_log_has(s, "listening on 127.0.0.1:", 10000))
 		return -1;
@@ -163,9 +176,9 @@ srv_stop(struct srv *s, int sig)
 		return -1;
 	if (sig != 0)
 		kill(s->pid, sig);
-	end = now_ms() + 10000;
+	end = harness_now_ms() + 10000;
 	while ((r = waitpid(s->pid, &status, WNOHANG)) == 0 &&
-	    now_ms() < end) {
+	    harness_now_ms() < end) {
 		srv_read_log(s, 20);
 	}
 	if (r == 0) {
@@ -309,7 +322,7 @@ int
 conn_line(struct conn *c, char *out, size_t outlen, int ms)
 {
 	struct pollfd	 pfd = { .fd = c->fd, .events = POLLIN };
-	long		 end = now_ms() + ms;
+	long		 end = harness_now_ms() + ms;
 	char		*lf;
 	size_t		 n;
 	ssize_t		 r;
@@ -330,7 +343,7 @@ conn_line(struct conn *c, char *out, size_t outlen, int ms)
 		}
 		if (c->len == sizeof c->buf)
 			return -2;
-		left = (int)(end - now_ms());
+		left = (int)(end - harness_now_ms());
 		if (left < 0)
 			return -1;
 		if (poll(&pfd, 1, left) <= 0)
@@ -347,10 +360,10 @@ conn_expect(struct conn *c, const char *text, char *out, size_t outlen,
     int ms)
 {
 	char	line[8192];
-	long	end = now_ms() + ms;
+	long	end = harness_now_ms() + ms;
 	int	left;
 
-	while ((left = (int)(end - now_ms())) >= 0) {
+	while ((left = (int)(end - harness_now_ms())) >= 0) {
 		if (conn_line(c, line, sizeof line, left) < 0)
 			return 0;
 		if (strstr(line, text) != NULL) {
@@ -371,10 +384,10 @@ conn_quiet(struct conn *c, int ms)
 int
 conn_eof(struct conn *c, int ms)
 {
-	long	end = now_ms() + ms;
+	long	end = harness_now_ms() + ms;
 	int	r, left;
 
-	while ((left = (int)(end - now_ms())) >= 0) {
+	while ((left = (int)(end - harness_now_ms())) >= 0) {
 		r = conn_line(c, NULL, 0, left);
 		if (r == -2)
 			return 1;

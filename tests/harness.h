@@ -19,18 +19,24 @@ struct srv {
  * line. Returns 0, or -1 if it did not come up.
  */
 int	srv_start(struct srv *, const char *const *args);
+/* srv_start with chatd's RLIMIT_NOFILE (soft and hard) set to nofile. */
+int	srv_start_nofile(struct srv *, const char *const *args, long nofile);
 /* Start $CHATD with exactly args (no defaults) and return at once;
  * its stdout and stderr both go to s->log. 0 or -1. */
 int	srv_spawn(struct srv *, const char *const *args);
 /* srv_spawn, then wait (bounded) for it to exit by itself: as srv_stop. */
 int	srv_run(struct srv *, const char *const *args);
-/* Send sig (0: none, just wait), wait (bounded, then SIGKILL) and return the exit status, or
+/* Send sig (0: none, just wait), wait (bounded, then SIGKILL) and
+ * return the exit status, or
  * 128+signal if it died of a signal, or -1. */
 int	srv_stop(struct srv *, int sig);
 /* Read whatever chatd logged so far (waiting up to ms) into s->log. */
 void	srv_read_log(struct srv *, int ms);
 /* Wait up to ms for text to appear in the log; 1 if it did. */
 int	srv_log_has(struct srv *, const char *text, int ms);
+
+/* Monotonic clock in milliseconds, for bounded waits. */
+long	harness_now_ms(void);
 
 /* A connection with its own line buffer. */
 struct conn {

@@ -1,6 +1,10 @@
-/* test_basic.c: connecting, broadcast and line handling against the real chatd. */
-#define _DEFAULT_SOURCE
+/* test_basic.c: connecting, broadcast and line handling, on the real chatd. */
+#define _GNU_SOURCE		/* unshare() */
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <net/if.h>
+
+#include <sched.h>
 
 #include <signal.h>
 #include <stdio.h>
@@ -242,7 +246,8 @@ START_TEST(test_text_exact)
 	    "<alice> h\xc3\xa9llo w\xc3\xb6rld \xe6\x97\xa5\xe6\x9c\xac "
 	    "\xf0\x9f\x8e\x89");
 	PASS(a, b, "   spaced  out   \n", "<alice>    spaced  out   ");
-	PASS(a, b, "<b>not html</b> & %s %n\n", "<alice> <b>not html</b> & %s %n");
+	PASS(a, b, "<b>not html</b> & %s %n\n",
+	    "<alice> <b>not html</b> & %s %n");
 	/* Invalid UTF-8: passed on or replaced, never a crash. */
 	conn_send(a, "bad \xff\xfe\xc3( \xed\xa0\x80\xc0\xaf end\n");
 	ck_assert_int_ge(conn_line(b, line, sizeof line, WAIT), 0);
@@ -454,6 +459,69 @@ START_TEST(test_quit_reasons)
 }
 END_TEST
 
+/*
+ * Move this test process into a network namespace of its own with only
+ * its loopback up, so chatd's default "every interface" is loopback too.
+ * 0 where that is not allowed.
+ */
+static int
+private_loopback(void)
+{
+	struct ifreq	ifr;
+	int		fd, ok;
+
+	if (unshare(CLONE_NEWNET) == -1 ||
+	    (fd = socket(AF_INET, SOCK_DGRAM, 0)) == -1)
+		return 0;
+	memset(&ifr, 0, sizeof ifr);
+	strcpy(ifr.ifr_name, "lo");
+	ok = ioctl(fd, SIOCGIFFLAGS, &ifr) == 0;
+	ifr.ifr_flags |= IFF_UP;
+	ok = ok && ioctl(fd, SIOCSIFFLAGS, &ifr) == 0;
+	close(fd);
+	return ok;
+}
+
+START_TEST(test_default_listen)
+{
+	const char	*none[] = { NULL }, *port0[] = { "-p", "0", NULL };
+	struct srv	 s;
+	struct conn	*a, *b;
+
+	if (!private_loopback()) {
+		fprintf(stderr, "test_default_listen: skipped (no network "
+		    "namespace)\n");
+		return;
+	}
+	/* No -b: dual-stack on every interface; IPv4 clients show as such. */
+	ck_assert_int_eq(srv_spawn(&s, port0), 0);
+	ck_assert_msg(srv_log_has(&s, "info listening on [::]:", 10000),
+	    "log: %s", s.log);
+	s.port = atoi(strstr(s.log, "[::]:") + 5);
+	pair(s.port, &a, &b);
+	ck_assert(srv_log_has(&s, "client 1 connected from 127.0.0.1 as guest1",
+	    WAIT));
+	conn_close(b);
+	ck_assert_ptr_nonnull(b = conn_open6(s.port));
+	ck_assert(conn_expect(b, "/help", NULL, 0, WAIT));
+	ck_assert(srv_log_has(&s, "client 3 connected from ::1 as guest3",
+	    WAIT));
+	conn_send(b, "over v6\n");
+	ck_assert(conn_expect(a, "<guest3> over v6", NULL, 0, WAIT));
+	conn_close(a);
+	conn_close(b);
+	srv_stop_ok(&s);
+	/* No -p: port 6666 (free in this namespace). */
+	ck_assert_int_eq(srv_spawn(&s, none), 0);
+	ck_assert_msg(srv_log_has(&s, "info listening on [::]:6666\n", 10000),
+	    "log: %s", s.log);
+	ck_assert_ptr_nonnull(a = conn_open(6666));
+	ck_assert(conn_expect(a, "/help", NULL, 0, WAIT));
+	conn_close(a);
+	srv_stop_ok(&s);
+}
+END_TEST
+
 Suite *
 test_suite(void)
 {
@@ -473,6 +541,7 @@ test_suite(void)
 	tcase_add_test(tc, test_eof_mid_line);
 	tcase_add_test(tc, test_half_close_flushes_reply);
 	tcase_add_test(tc, test_quit_reasons);
+	tcase_add_test(tc, test_default_listen);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,4 +1,4 @@
-/* test_commands.c: every chatd command and its errors, against the real chatd. */
+/* test_commands.c: every chatd command and its errors, on the real chatd. */
 #define _DEFAULT_SOURCE
 #include <signal.h>
 #include <stdio.h>
