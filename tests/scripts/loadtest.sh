@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Integration test: scripts/loadtest with a small configuration (20 clients,
+# 5 senders, 50 lines each) against a chatd it starts itself; fails on any
+# loss, duplicate, reordering or client failure. Run by `make test`, which
+# sets CHATD and CHAT to the binaries under test.
+
+set -u
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+export CHATD=${CHATD:-$repo/bin/chatd}
+export CHAT=${CHAT:-$repo/bin/chat}
+
+passed=0
+failed=0
+if bash "$repo/scripts/loadtest" -q -c 20 -s 5 -m 50 -t 60 --idle 5; then
+	passed=1
+else
+	failed=1
+fi
+echo "loadtest: $passed passed, $failed failed"
+((failed == 0))
