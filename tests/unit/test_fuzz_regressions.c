@@ -1,0 +1,142 @@
+/*
+ * test_fuzz_regressions.c: every saved fuzz input (the crashes in
+ * tests/fuzz/regressions/, named by target, and the seed corpora) replayed
+ * through the fuzz targets' own bodies, without libFuzzer, so a fixed bug
+ * stays fixed in every build, gcc and SAN=1 included. FUZZ_DIR overrides
+ * where tests/fuzz is (the default assumes the repository's top).
+ */
+#include <dirent.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <check.h>
+
+#include "check_main.h"
+#include "fuzz/fuzz_editor_body.h"
+#include "fuzz/fuzz_server_body.h"
+
+#define FUZZ_DIR_DEFAULT	"tests/fuzz"
+/* Inputs are cut far below this by the targets themselves. */
+#define FUZZ_FILE_MAX		(1024 * 1024)
+
+typedef const char *fuzz_one_fn(const uint8_t *, size_t);
+
+static const char *
+fuzz_dir(void)
+{
+	const char *d = getenv("FUZZ_DIR");
+
+	return d != NULL && *d != '\0' ? d : FUZZ_DIR_DEFAULT;
+}
+
+static void
+replay_file(const char *path, fuzz_one_fn *one)
+{
+	static uint8_t	 data[FUZZ_FILE_MAX];
+	FILE		*fp;
+	size_t		 n;
+	const char	*why;
+
+	fp = fopen(path, "rb");
+	ck_assert_msg(fp != NULL, "cannot open %s", path);
+	n = fread(data, 1, sizeof data, fp);
+	ck_assert_msg(!ferror(fp), "cannot read %s", path);
+	fclose(fp);
+	why = one(data, n);
+	ck_assert_msg(why == NULL, "%s: %s", path, why);
+}
+
+/*
+ * Replay every file in FUZZ_DIR/sub whose name starts with prefix.
+ * Returns how many there were, or -1 when the directory is missing.
+ */
+static int
+replay_dir(const char *sub, const char *prefix, fuzz_one_fn *one)
+{
+	char		 path[4096];
+	DIR		*dir;
+	struct dirent	*de;
+	int		 n = 0;
+
+	snprintf(path, sizeof path, "%s/%s", fuzz_dir(), sub);
+	if ((dir = opendir(path)) == NULL)
+		return -1;
+	while ((de = readdir(dir)) != NULL) {
+		if (de->d_name[0] == '.' ||
+		    strncmp(de->d_name, prefix, strlen(prefix)) != 0)
+			continue;
+		snprintf(path, sizeof path, "%s/%s/%s", fuzz_dir(), sub,
+		    de->d_name);
+		replay_file(path, one);
+		n++;
+	}
+	closedir(dir);
+	return n;
+}
+
+/* Crashes are saved as regressions/fuzz_server-WHAT: none yet is fine. */
+START_TEST(test_server_regressions)
+{
+	fuzz_server_init();
+	(void)replay_dir("regressions", "fuzz_server", fuzz_server_one);
+}
+END_TEST
+
+START_TEST(test_editor_regressions)
+{
+	(void)replay_dir("regressions", "fuzz_editor", fuzz_editor_one);
+}
+END_TEST
+
+/* The seeds must pass too; finding none means FUZZ_DIR is wrong. */
+START_TEST(test_server_seeds)
+{
+	fuzz_server_init();
+	ck_assert_msg(replay_dir("fuzz_server", "", fuzz_server_one) > 0,
+	    "no seeds in %s/fuzz_server", fuzz_dir());
+}
+END_TEST
+
+START_TEST(test_editor_seeds)
+{
+	ck_assert_msg(replay_dir("fuzz_editor", "", fuzz_editor_one) > 0,
+	    "no seeds in %s/fuzz_editor", fuzz_dir());
+}
+END_TEST
+
+/* The bodies' checks really fire: a line over max_line is refused. */
+START_TEST(test_server_check_fires)
+{
+	struct fzs f;
+
+	memset(&f, 0, sizeof f);
+	f.srv.cfg.max_line = 4;
+	fzs_check_line(&f, 0, "[12:00:00] <bob> 12345", 22);
+	ck_assert_int_eq(f.failed, 1);
+	ck_assert_ptr_nonnull(strstr(f.why, "max_line"));
+	memset(&f, 0, sizeof f);
+	f.srv.cfg.max_line = 4;
+	fzs_received(&f, 0, "[12:00:00] <bob> \033x\n", 20);
+	ck_assert_int_eq(f.failed, 1);
+	ck_assert_ptr_nonnull(strstr(f.why, "control"));
+	buf_free(&f.peer[0].line);
+}
+END_TEST
+
+Suite *
+test_suite(void)
+{
+	Suite	*s = suite_create("fuzz_regressions");
+	TCase	*tc = tcase_create("replay");
+
+	tcase_set_timeout(tc, TEST_TIMEOUT);
+	tcase_add_test(tc, test_server_regressions);
+	tcase_add_test(tc, test_editor_regressions);
+	tcase_add_test(tc, test_server_seeds);
+	tcase_add_test(tc, test_editor_seeds);
+	tcase_add_test(tc, test_server_check_fires);
+	suite_add_tcase(s, tc);
+	return s;
+}
