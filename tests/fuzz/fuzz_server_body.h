@@ -321,6 +321,9 @@ fzs_pass(struct fzs *f)
 	fzs_observe(f);
 	client_reap(srv);
 	fzs_observe(f);
+	/* What select() would sleep for: never forever while lines wait. */
+	if ((client_wait_ms(srv) == -1) != TAILQ_EMPTY(&srv->waiting))
+		fzs_fail(f, "client_wait_ms disagrees with the waiting list");
 	fzs_read_all(f);
 }
 
