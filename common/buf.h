@@ -37,10 +37,12 @@ void	 buf_compact(struct buf *);
  * bytes of capacity: idle connections should cost (almost) nothing. */
 void	 buf_release(struct buf *, size_t keep);
 
+/* The live bytes; NULL (with length 0) before anything was allocated,
+ * since even NULL + 0 is undefined. */
 static inline char *
 buf_data(const struct buf *b)
 {
-	return b->data + b->off;
+	return b->data != NULL ? b->data + b->off : NULL;
 }
 
 static inline size_t
