@@ -1,0 +1,315 @@
+/* chatbench.c: fan-out benchmark for chatd and Redis pub/sub: options, main. */
+#include <sys/resource.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bench.h"
+
+/* Descriptors besides the connections: stdio and a little slack. */
+#define MAIN_SPARE_FDS		32
+/* The token "B<sender>:<seq>:<ns>:" needs at most this many bytes. */
+#define MAIN_MIN_SIZE		48
+#define MAIN_MAX_SIZE		2000	/* chatd's --max-line: 2048 */
+#define MAIN_MAX_CLIENTS	100000
+
+enum {
+	OPT_TARGET = 256,
+	OPT_HOST,
+	OPT_SIZE,
+	OPT_WINDOW,
+	OPT_STALL,
+	OPT_SETUP,
+	OPT_TIMEOUT,
+	OPT_CHANNEL
+};
+
+static const struct option main_options[] = {
+	{ "target", required_argument, NULL, OPT_TARGET },
+	{ "host", required_argument, NULL, OPT_HOST },
+	{ "port", required_argument, NULL, 'p' },
+	{ "clients", required_argument, NULL, 'n' },
+	{ "senders", required_argument, NULL, 's' },
+	{ "messages", required_argument, NULL, 'm' },
+	{ "size", required_argument, NULL, OPT_SIZE },
+	{ "window", required_argument, NULL, OPT_WINDOW },
+	{ "stall", required_argument, NULL, OPT_STALL },
+	{ "setup-timeout", required_argument, NULL, OPT_SETUP },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "channel", required_argument, NULL, OPT_CHANNEL },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+main_usage(FILE *f)
+{
+	fprintf(f,
+"usage: chatbench [options]\n"
+"  --target chatd|redis   server kind (default chatd)\n"
+"  --host HOST            server address (default 127.0.0.1)\n"
+"  -p, --port PORT        server port (required)\n"
+"  -n, --clients N        receiving connections (default 100)\n"
+"  -s, --senders S        sending clients (default N/10, at least 1)\n"
+"  -m, --messages M       messages per sender (default 1000)\n"
+"      --size BYTES       message text size (default 64, %d..%d)\n"
+"      --window W         messages in flight, globally (default 2*S)\n"
+"      --stall SECS       give up when nothing arrives for this long (5)\n"
+"      --setup-timeout SECS  connecting and joining, at most (60)\n"
+"      --timeout SECS     the measured run, at most (300)\n"
+"      --channel NAME     Redis channel (default chatbench)\n"
+"  -q, --quiet            print only the RESULT line\n"
+"chatd: N clients in #lobby, the first S also send; each message goes to\n"
+"N-1 receivers. redis: N subscribers plus S separate publishers; each\n"
+"message goes to N receivers. Exit 0 when every message reached every\n"
+"receiver once and in order, 1 otherwise, 2 on a usage error.\n",
+	    MAIN_MIN_SIZE, MAIN_MAX_SIZE);
+}
+
+int64_t
+bench_now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+void
+bench_note(struct bench *b, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (b->err.first[0] != '\0')
+		return;
+	va_start(ap, fmt);
+	vsnprintf(b->err.first, sizeof b->err.first, fmt, ap);
+	va_end(ap);
+}
+
+static void
+main_bad(const char *opt, const char *val)
+{
+	fprintf(stderr, "chatbench: bad value for %s: %s\n", opt, val);
+	fprintf(stderr, "try chatbench --help\n");
+	exit(2);
+}
+
+static long
+main_long(const char *opt, const char *s, long min, long max)
+{
+	char	*end;
+	long	 v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < min || v > max)
+		main_bad(opt, s);
+	return v;
+}
+
+static double
+main_secs(const char *opt, const char *s)
+{
+	char	*end;
+	double	 v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || end == s || *end != '\0' || !(v > 0) || v > 86400)
+		main_bad(opt, s);
+	return v;
+}
+
+static void
+main_parse(struct bench_opts *o, int argc, char **argv)
+{
+	int	ch;
+
+	memset(o, 0, sizeof *o);
+	o->target = BENCH_CHATD;
+	o->host = "127.0.0.1";
+	o->channel = "chatbench";
+	o->clients = 100;
+	o->senders = -1;
+	o->messages = 1000;
+	o->size = 64;
+	o->window = -1;
+	o->stall_sec = 5;
+	o->setup_sec = 60;
+	o->timeout_sec = 300;
+	while ((ch = getopt_long(argc, argv, "p:n:s:m:qh", main_options,
+	    NULL)) != -1) {
+		switch (ch) {
+		case OPT_TARGET:
+			if (strcmp(optarg, "chatd") == 0)
+				o->target = BENCH_CHATD;
+			else if (strcmp(optarg, "redis") == 0)
+				o->target = BENCH_REDIS;
+			else
+				main_bad("--target", optarg);
+			break;
+		case OPT_HOST:
+			o->host = optarg;
+			break;
+		case 'p':
+			main_long("--port", optarg, 1, 65535);
+			o->port = optarg;
+			break;
+		case 'n':
+			o->clients = (int)main_long("--clients", optarg, 2,
+			    MAIN_MAX_CLIENTS);
+			break;
+		case 's':
+			o->senders = (int)main_long("--senders", optarg, 1,
+			    MAIN_MAX_CLIENTS);
+			break;
+		case 'm':
+			o->messages = main_long("--messages", optarg, 1,
+			    1000000000L);
+			break;
+		case OPT_SIZE:
+			o->size = (size_t)main_long("--size", optarg,
+			    MAIN_MIN_SIZE, MAIN_MAX_SIZE);
+			break;
+		case OPT_WINDOW:
+			o->window = main_long("--window", optarg, 1,
+			    1000000000L);
+			break;
+		case OPT_STALL:
+			o->stall_sec = main_secs("--stall", optarg);
+			break;
+		case OPT_SETUP:
+			o->setup_sec = main_secs("--setup-timeout", optarg);
+			break;
+		case OPT_TIMEOUT:
+			o->timeout_sec = main_secs("--timeout", optarg);
+			break;
+		case OPT_CHANNEL:
+			if (*optarg == '\0' || strlen(optarg) > 64)
+				main_bad("--channel", optarg);
+			o->channel = optarg;
+			break;
+		case 'q':
+			o->quiet = 1;
+			break;
+		case 'h':
+			main_usage(stdout);
+			exit(0);
+		default:
+			main_usage(stderr);
+			exit(2);
+		}
+	}
+	if (optind != argc)
+		main_bad("arguments", argv[optind]);
+	if (o->port == NULL) {
+		fprintf(stderr, "chatbench: --port is required\n");
+		exit(2);
+	}
+	if (o->senders < 0)
+		o->senders = o->clients / 10 > 0 ? o->clients / 10 : 1;
+	if (o->target == BENCH_CHATD && o->senders > o->clients) {
+		fprintf(stderr, "chatbench: chatd senders are among the %d "
+		    "clients: -s must be at most -n\n", o->clients);
+		exit(2);
+	}
+	if (o->window < 0)
+		o->window = 2L * o->senders;
+}
+
+/* Raise the soft open-file limit to what n connections need. */
+static int
+main_raise_nofile(long n)
+{
+	struct rlimit	rl;
+	rlim_t		want = (rlim_t)n + MAIN_SPARE_FDS;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return -1;
+	if (rl.rlim_cur >= want)
+		return 0;
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < want) {
+		fprintf(stderr, "chatbench: %ld connections need %lu open "
+		    "files; the hard limit is %lu (raise ulimit -Hn)\n", n,
+		    (unsigned long)want, (unsigned long)rl.rlim_max);
+		return -1;
+	}
+	rl.rlim_cur = want;
+	if (setrlimit(RLIMIT_NOFILE, &rl) == -1) {
+		perror("chatbench: setrlimit");
+		return -1;
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct bench_opts	 o;
+	struct bench		 b;
+	int			 i, rv;
+
+	main_parse(&o, argc, argv);
+	memset(&b, 0, sizeof b);
+	b.o = &o;
+	if (o.target == BENCH_CHATD) {
+		b.nconns = o.clients;
+		b.nrecv = o.clients;
+		b.expect = (uint32_t)o.clients - 1;
+	} else {
+		b.nconns = o.clients + o.senders;
+		b.nrecv = o.clients;
+		b.expect = (uint32_t)o.clients;
+	}
+	if (b.expect > UINT16_MAX) {
+		fprintf(stderr, "chatbench: at most %d receivers\n",
+		    UINT16_MAX);
+		return 2;
+	}
+	if (main_raise_nofile(b.nconns) == -1)
+		return 1;
+	b.conns = calloc((size_t)b.nconns, sizeof *b.conns);
+	b.pfds = calloc((size_t)b.nconns, sizeof *b.pfds);
+	b.dirty = calloc((size_t)b.nconns, sizeof *b.dirty);
+	if (b.conns == NULL || b.pfds == NULL || b.dirty == NULL) {
+		fprintf(stderr, "chatbench: out of memory\n");
+		return 1;
+	}
+	for (i = 0; i < b.nconns; i++) {
+		b.conns[i].fd = -1;
+		b.pfds[i].fd = -1;
+		buf_init(&b.conns[i].in);
+		buf_init(&b.conns[i].out);
+		if (o.target == BENCH_CHATD) {
+			b.conns[i].recv_id = i;
+			b.conns[i].send_id = i < o.senders ? i : -1;
+		} else {
+			b.conns[i].recv_id = i < b.nrecv ? i : -1;
+			b.conns[i].send_id = i < b.nrecv ? -1 : i - b.nrecv;
+		}
+	}
+	if (stats_init(&b) == -1)
+		return 1;
+	if (bench_setup(&b) == -1) {
+		bench_close(&b);
+		printf("RESULT target=%s n=%d s=%d status=setup-failed\n",
+		    o.target == BENCH_CHATD ? "chatd" : "redis", o.clients,
+		    o.senders);
+		return 1;
+	}
+	rv = bench_run(&b);
+	bench_close(&b);
+	stats_free(&b);
+	free(b.conns);
+	free(b.pfds);
+	free(b.dirty);
+	return rv;
+}

@@ -1,0 +1,353 @@
+/* run.c: chatbench's connections, poll() loop and global window of messages. */
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bench.h"
+#include "net.h"
+
+/* Read this much at a time; the rest of a partial line goes to conn.in. */
+#define RUN_READ_CHUNK		(256 * 1024)
+/* Reads per connection per pass, so one busy socket cannot hog a pass. */
+#define RUN_READS_PER_PASS	4
+/* Connections not yet welcomed/subscribed before we wait for them; keeps
+ * the server's listen backlog from overflowing. */
+#define RUN_SETUP_AHEAD		64
+#define RUN_POLL_MS		50
+
+static char	run_scratch[RUN_READ_CHUNK];
+
+static int64_t
+run_ms_left(int64_t deadline)
+{
+	int64_t	left = (deadline - bench_now()) / 1000000;
+
+	return left < 0 ? 0 : left;
+}
+
+static void
+run_lost(struct bench *b, struct conn *c, const char *why)
+{
+	int	i = (int)(c - b->conns);
+
+	b->err.disconnects++;
+	bench_note(b, "connection %d (%s) %s %s", i,
+	    c->nick[0] != '\0' ? c->nick : "-", why,
+	    b->running ? "during the run" : "during setup");
+	close(c->fd);
+	c->fd = -1;
+	b->pfds[i].fd = -1;
+	b->pfds[i].events = 0;
+}
+
+static void
+run_mark_dirty(struct bench *b, struct conn *c)
+{
+	if (c->dirty || c->fd < 0)
+		return;
+	c->dirty = 1;
+	b->dirty[b->ndirty++] = (int)(c - b->conns);
+}
+
+/* Write what each dirty connection has queued; keep the ones the kernel
+ * would not take all of, and watch them for POLLOUT. */
+static void
+run_flush(struct bench *b)
+{
+	struct conn	*c;
+	ssize_t		 n;
+	int		 i, keep = 0, idx;
+
+	for (i = 0; i < b->ndirty; i++) {
+		idx = b->dirty[i];
+		c = &b->conns[idx];
+		while (c->fd >= 0 && buf_len(&c->out) > 0) {
+			n = send(c->fd, buf_data(&c->out), buf_len(&c->out),
+			    MSG_NOSIGNAL);
+			if (n > 0)
+				buf_consume(&c->out, (size_t)n);
+			else if (n == -1 && errno == EINTR)
+				continue;
+			else if (n == -1 && (errno == EAGAIN ||
+			    errno == EWOULDBLOCK))
+				break;
+			else
+				run_lost(b, c, n == -1 ? strerror(errno) :
+				    "wrote nothing");
+		}
+		if (c->fd >= 0 && buf_len(&c->out) > 0) {
+			b->pfds[idx].events = POLLIN | POLLOUT;
+			b->dirty[keep++] = idx;
+		} else {
+			if (c->fd >= 0)
+				b->pfds[idx].events = POLLIN;
+			c->dirty = 0;
+		}
+	}
+	b->ndirty = keep;
+}
+
+/* Hand bytes to the protocol, carrying an incomplete tail in c->in. */
+static int
+run_input(struct bench *b, struct conn *c, char *d, size_t n, int64_t now)
+{
+	long	used;
+
+	if (buf_len(&c->in) > 0) {
+		if (buf_append(&c->in, d, n) == -1)
+			return -1;
+		used = wire_input(b, c, buf_data(&c->in), buf_len(&c->in),
+		    now);
+		if (used < 0)
+			return -1;
+		buf_consume(&c->in, (size_t)used);
+		return 0;
+	}
+	if ((used = wire_input(b, c, d, n, now)) < 0)
+		return -1;
+	if ((size_t)used < n && buf_append(&c->in, d + used,
+	    n - (size_t)used) == -1)
+		return -1;
+	return 0;
+}
+
+static void
+run_read(struct bench *b, struct conn *c)
+{
+	ssize_t	n;
+	int	i;
+
+	for (i = 0; i < RUN_READS_PER_PASS && c->fd >= 0; i++) {
+		n = read(c->fd, run_scratch, sizeof run_scratch);
+		if (n > 0) {
+			if (run_input(b, c, run_scratch, (size_t)n,
+			    bench_now()) == -1)
+				run_lost(b, c, "sent something unparseable");
+			if ((size_t)n < sizeof run_scratch)
+				break;
+		} else if (n == 0)
+			run_lost(b, c, "closed by the server");
+		else if (errno == EINTR)
+			continue;
+		else if (errno == EAGAIN || errno == EWOULDBLOCK)
+			break;
+		else
+			run_lost(b, c, strerror(errno));
+	}
+}
+
+/* One pass: write what is queued, wait at most ms, read what came. */
+static int
+run_pass(struct bench *b, int ms)
+{
+	int	i, n;
+
+	run_flush(b);
+	n = poll(b->pfds, (nfds_t)b->nconns, ms);
+	if (n == -1) {
+		if (errno == EINTR)
+			return 0;
+		perror("chatbench: poll");
+		return -1;
+	}
+	for (i = 0; i < b->nconns && n > 0; i++) {
+		if (b->pfds[i].revents == 0)
+			continue;
+		n--;
+		if (b->pfds[i].revents & POLLOUT)
+			run_mark_dirty(b, &b->conns[i]);
+		if (b->pfds[i].revents & (POLLIN | POLLHUP | POLLERR))
+			run_read(b, &b->conns[i]);
+	}
+	return 0;
+}
+
+/* Connections that are fully set up, counted as the protocol sees them. */
+static long
+run_ready(const struct bench *b, int connected)
+{
+	if (b->o->target == BENCH_CHATD)
+		return b->welcomes;
+	return b->subscribed + (connected > b->nrecv ? connected - b->nrecv :
+	    0);
+}
+
+static int
+run_setup_done(const struct bench *b)
+{
+	long	n = b->o->clients;
+
+	if (b->o->target == BENCH_CHATD)
+		return b->welcomes == n && b->joins >= n * (n - 1) / 2;
+	return b->subscribed == n;
+}
+
+static int
+run_connect(struct bench *b, int i)
+{
+	struct conn	*c = &b->conns[i];
+	const char	*cause = "?";
+	int		 one = 1;
+
+	if ((c->fd = net_connect(b->o->host, b->o->port, &cause)) == -1) {
+		fprintf(stderr, "chatbench: connection %d to %s:%s: %s\n", i,
+		    b->o->host, b->o->port, cause);
+		return -1;
+	}
+	/* We measure the server's latency, not Nagle's. */
+	(void)setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	if (net_set_nonblock(c->fd) == -1) {
+		perror("chatbench: nonblock");
+		return -1;
+	}
+	b->pfds[i].fd = c->fd;
+	b->pfds[i].events = POLLIN;
+	if (wire_queue_hello(b, c) == -1)
+		return -1;
+	if (buf_len(&c->out) > 0)
+		run_mark_dirty(b, c);
+	return 0;
+}
+
+static int
+run_setup_failed(struct bench *b, int connected, const char *why)
+{
+	fprintf(stderr, "chatbench: setup failed (%s) with %d connected, "
+	    "%ld ready, %ld join notices of %ld",
+	    why, connected, run_ready(b, connected), b->joins,
+	    (long)b->o->clients * (b->o->clients - 1) / 2);
+	if (b->err.first[0] != '\0')
+		fprintf(stderr, "; first problem: %s", b->err.first);
+	fputc('\n', stderr);
+	return -1;
+}
+
+int
+bench_setup(struct bench *b)
+{
+	int64_t	deadline;
+	int	i;
+
+	b->t_setup = bench_now();
+	deadline = b->t_setup + (int64_t)(b->o->setup_sec * 1e9);
+	for (i = 0; i < b->nconns; i++) {
+		if (run_connect(b, i) == -1)
+			return run_setup_failed(b, i, "connect");
+		while (i + 1 - run_ready(b, i + 1) > RUN_SETUP_AHEAD) {
+			if (run_pass(b, RUN_POLL_MS) == -1)
+				return -1;
+			if (b->err.disconnects > 0)
+				return run_setup_failed(b, i + 1,
+				    "disconnected");
+			if (run_ms_left(deadline) == 0)
+				return run_setup_failed(b, i + 1, "timeout");
+		}
+	}
+	while (!run_setup_done(b)) {
+		if (run_pass(b, RUN_POLL_MS) == -1)
+			return -1;
+		if (b->err.disconnects > 0 || b->err.server_errors > 0)
+			return run_setup_failed(b, b->nconns, "server");
+		if (run_ms_left(deadline) == 0)
+			return run_setup_failed(b, b->nconns, "timeout");
+	}
+	return 0;
+}
+
+/* The connection sender s sends on. */
+static struct conn *
+run_sender(struct bench *b, int s)
+{
+	return &b->conns[b->o->target == BENCH_CHATD ? s : b->nrecv + s];
+}
+
+/* Send new messages, round robin over the senders, while the window has
+ * room. Returns -1 when a message could not be queued. */
+static int
+run_fill(struct bench *b)
+{
+	struct conn	*c;
+	int64_t		 now = bench_now();
+	int		 k, s = 0, S = b->o->senders;
+
+	while (b->inflight < b->o->window && b->sent < b->total) {
+		for (k = 0; k < S; k++) {
+			s = (b->rr + k) % S;
+			if (b->next_seq[s] < b->o->messages &&
+			    run_sender(b, s)->fd >= 0)
+				break;
+		}
+		if (k == S)
+			return 0;	/* the rest: dead senders only */
+		b->rr = (s + 1) % S;
+		c = run_sender(b, s);
+		if (wire_queue_message(b, c, s, b->next_seq[s], now) == -1) {
+			fprintf(stderr, "chatbench: cannot queue a message\n");
+			return -1;
+		}
+		b->next_seq[s]++;
+		b->sent++;
+		b->inflight++;
+		run_mark_dirty(b, c);
+	}
+	return 0;
+}
+
+int
+bench_run(struct bench *b)
+{
+	int64_t	now, deadline;
+	const char *status = "ok";
+
+	b->running = 1;
+	b->t_start = b->t_progress = bench_now();
+	b->cpu_start = stats_cpu();
+	deadline = b->t_start + (int64_t)(b->o->timeout_sec * 1e9);
+	for (;;) {
+		if (run_fill(b) == -1) {
+			status = "error";
+			break;
+		}
+		if (b->completed == b->total)
+			break;
+		if (run_pass(b, RUN_POLL_MS) == -1) {
+			status = "error";
+			break;
+		}
+		if (b->completed == b->total)
+			break;
+		now = bench_now();
+		if (now - b->t_progress > (int64_t)(b->o->stall_sec * 1e9)) {
+			status = "stalled";
+			break;
+		}
+		if (now > deadline) {
+			status = "timeout";
+			break;
+		}
+	}
+	if (b->completed != b->total)
+		b->t_end = b->t_progress;
+	b->running = 0;
+	return stats_report(b, status);
+}
+
+void
+bench_close(struct bench *b)
+{
+	int	i;
+
+	for (i = 0; i < b->nconns; i++) {
+		if (b->conns[i].fd >= 0)
+			close(b->conns[i].fd);
+		b->conns[i].fd = -1;
+		buf_free(&b->conns[i].in);
+		buf_free(&b->conns[i].out);
+	}
+}
