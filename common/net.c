@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <arpa/inet.h>
 
 #include <errno.h>
@@ -31,6 +32,20 @@ static int
 net_set_cloexec(int fd)
 {
 	return fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
+
+/*
+ * Both programs gather what they send and write it in one go, so Nagle's
+ * algorithm can only add delay: a small write queued behind an unacked one
+ * would wait for the peer's delayed ACK (40 ms on Linux). Best effort.
+ */
+static void
+net_set_nodelay(int fd, int family)
+{
+	int on = 1;
+
+	if (family == AF_INET || family == AF_INET6)
+		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
 }
 
 /* Close fd keeping errno, for error paths. */
@@ -208,6 +223,7 @@ net_accept(int lfd, char *peer, size_t peerlen)
 		net_close_keep_errno(fd);
 		return -1;
 	}
+	net_set_nodelay(fd, ss.ss_family);
 	if (len == 0 || ss.ss_family == AF_UNIX)
 		snprintf(peer, peerlen, "unix");
 	else
@@ -274,8 +290,10 @@ net_connect(const char *host, const char *port, const char **cause)
 			while ((rv = connect(fd, ai->ai_addr,
 			    ai->ai_addrlen)) == -1 && errno == EINTR)
 				;
-			if (rv == 0)
+			if (rv == 0) {
+				net_set_nodelay(fd, ai->ai_family);
 				break;
+			}
 		}
 		*cause = strerror(errno);
 		net_close_keep_errno(fd);
