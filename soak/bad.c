@@ -12,12 +12,14 @@
 #define BAD_ANSWER_MS		10000
 /* A never-reader that wakes drains for this long to see if it was dropped. */
 #define NEVERREAD_WAKE_MS	3000
-#define NEVERREAD_LIFE_MIN_MS	15000
-#define NEVERREAD_LIFE_MAX_MS	30000
+/* Feeders fill the kernel's buffers and --max-queue in about 10 s; one
+ * that lives twice that and is still connected was never dropped. */
+#define NEVERREAD_LIFE_MIN_MS	20000
+#define NEVERREAD_LIFE_MAX_MS	40000
 /* Silent never-readers get only #lobby's floods: fewer, and longer lives. */
 #define NEVERREAD_SILENT_MAX	2
-#define NEVERREAD_SILENT_MIN_MS	40000
-#define NEVERREAD_SILENT_MAX_MS	90000
+#define NEVERREAD_SILENT_MIN_MS	60000
+#define NEVERREAD_SILENT_MAX_MS	150000
 /* Feeding rate when the server has no flood control. */
 #define NEVERREAD_FEED_RATE	50
 #define RESET_HELPS		30
@@ -204,12 +206,16 @@ neverread_silent(const struct soak *s)
 static void
 neverread_start(struct soak *s, struct sconn *c)
 {
-	sconn_small_rcvbuf(c);
 	c->reading = 0;
 	c->variant = (int)soak_between(s, 0, NEVERREAD_NVARIANTS - 1);
 	if (c->variant == NEVERREAD_SILENT &&
 	    neverread_silent(s) > NEVERREAD_SILENT_MAX)
 		c->variant = NEVERREAD_LOBBY;
+	/* Not for feeders: with a receive buffer this small and full, the
+	 * loopback connection also stalls the other way, and the feed stops
+	 * reaching the server (seen as megabytes stuck in our send queue). */
+	if (c->variant == NEVERREAD_SILENT)
+		sconn_small_rcvbuf(c);
 	if (c->variant != NEVERREAD_SILENT)
 		sconn_printf(c, "/nick nr%u\n", c->id);
 	if (c->variant == NEVERREAD_ROOM)
@@ -240,6 +246,7 @@ neverread_feed(struct soak *s, struct sconn *c)
 		len -= k;
 	}
 	sconn_send(c, "\n", 1);
+	c->n++;
 	s->count[c->kind].lines_sent++;
 }
 
@@ -274,9 +281,16 @@ neverread_timer(struct soak *s, struct sconn *c)
 		s->count[c->kind].cut++;
 	else
 		s->count[c->kind].survived++;
-	soak_debug(s, "neverread #%u (variant %d) %s after %lld ms", c->id,
-	    c->variant, c->m ? "cut short" : "survived",
-	    (long long)(soak_now_ms() - c->born_ms));
+	if (!c->m && c->variant != NEVERREAD_SILENT)
+		soak_violation(s, c, "fed itself %llu lines of %d bytes, "
+		    "echoed twice, unread for %lld ms, and was never dropped "
+		    "as too slow", (unsigned long long)c->n, s->cfg.max_line,
+		    (long long)(c->end_ms - c->born_ms));
+	soak_debug(s, "neverread #%u (variant %d) %s after %lld ms, %llu "
+	    "lines fed, %zu bytes unsent", c->id, c->variant,
+	    c->m ? "cut short" : "survived",
+	    (long long)(soak_now_ms() - c->born_ms), (unsigned long long)c->n,
+	    buf_len(&c->out));
 	sconn_close(s, c, 0);
 }
 
