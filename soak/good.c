@@ -354,11 +354,13 @@ soak_good_report(struct soak *s)
 			}
 		}
 	}
-	printf("chatsoak: good clients=%d sent=%" PRIu64 " expected=%" PRIu64
-	    " delivered=%" PRIu64 " missing=%" PRIu64 " gaps=%" PRIu64
-	    " duplicate=%" PRIu64 " corrupt=%" PRIu64 " latency_ms_avg=%.1f"
-	    " latency_ms_p99=%" PRId64 " latency_ms_max=%" PRId64 "\n",
-	    s->ngoods, sent, expected, delivered, missing, gaps, dups, corrupt,
+	printf("chatsoak: good clients=%d dropped=%" PRIu64 " sent=%" PRIu64
+	    " expected=%" PRIu64 " delivered=%" PRIu64 " missing=%" PRIu64
+	    " gaps=%" PRIu64 " duplicate=%" PRIu64 " corrupt=%" PRIu64
+	    " latency_ms_avg=%.1f latency_ms_p99=%" PRId64
+	    " latency_ms_max=%" PRId64 "\n", s->ngoods,
+	    s->count[KIND_GOOD].dropped, sent, expected, delivered, missing,
+	    gaps, dups, corrupt,
 	    s->lat_n ? (double)s->lat_sum_ms / (double)s->lat_n : 0.0,
 	    good_quantile(s, 0.99), s->lat_max_ms);
 }
