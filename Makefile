@@ -118,7 +118,7 @@ FUZZ_SRC = $(wildcard common/*.c) $(filter-out server/main.c,$(wildcard server/*
 	$(filter-out client/main.c,$(wildcard client/*.c))
 FUZZ_TARGETS = $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 
-build/fuzz/%: tests/fuzz/%.c $(FUZZ_SRC) $(wildcard common/*.h server/*.h client/*.h)
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_SRC) $(wildcard common/*.h server/*.h client/*.h tests/fuzz/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRC)
 
