@@ -16,8 +16,12 @@
 #include "text.h"
 #include "wire.h"
 
-/* Output capacity an idle client may keep; more is freed once written. */
-#define CLIENT_OUT_KEEP		4096
+/*
+ * Output capacity a client keeps once its queue is written, so that a busy
+ * client does not regrow its buffer every pass; the once-a-second cron
+ * frees empty queues entirely, so idle clients cost (almost) nothing.
+ */
+#define CLIENT_OUT_KEEP		65536
 /* Reads of leftover input before closing, so close() sends FIN, not RST. */
 #define CLIENT_DISCARD_READS	4
 
@@ -484,11 +488,11 @@ client_cron(struct server *srv)
 	struct client	*c;
 	int64_t		 limit;
 
-	if (srv->cfg.password == NULL)
-		return;
 	limit = (int64_t)srv->cfg.login_timeout * 1000;
 	TAILQ_FOREACH(c, &srv->clients, entry) {
-		if (c->authed || c->closing || c->dead ||
+		buf_release(&c->out, 0);
+		if (srv->cfg.password == NULL || c->authed || c->closing ||
+		    c->dead ||
 		    srv->now_ms - c->connected_ms < limit)
 			continue;
 		client_error(c, "login timeout");

@@ -35,7 +35,7 @@ void	client_flush_all(struct server *);
 void	client_reap(struct server *);
 /* Milliseconds until a waiting client can go on (-1: none waiting). */
 int	client_wait_ms(struct server *);
-/* Once a second: login timeouts. */
+/* Once a second: login timeouts, and free the idle output buffers. */
 void	client_cron(struct server *);
 
 /* Give c a new nick (already validated and free). */
