@@ -251,8 +251,12 @@ session_read_server(struct session *s)
 		return;
 	if (n == -1)
 		err = errno;
-	if (n > 0)
+	if (n > 0) {
 		buf_commit(&s->in.buf, (size_t)n);
+		/* Quitting: a server still sending is not gone; wait on. */
+		if (s->deadline != 0)
+			s->deadline = session_now() + CHAT_QUIT_WAIT_MS;
+	}
 	/* Lines longer than CHAT_MAX_RECV_LINE are not the server's. */
 	while ((r = line_next(&s->in, &line, &len)) != LINE_NONE)
 		if (r == LINE_OK)

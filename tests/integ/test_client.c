@@ -1,5 +1,6 @@
 /* test_client.c: the real bin/chat on pipes against chatd (and a fake one). */
 #define _DEFAULT_SOURCE
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -274,6 +275,51 @@ START_TEST(test_control_chars_and_close)
 }
 END_TEST
 
+/* After /quit, chat waits for the server to close as long as lines keep
+ * coming: a server still sending its backlog loses nothing, even past the
+ * few seconds chat waits for a silent one. */
+START_TEST(test_quit_waits_while_lines_arrive)
+{
+	const char	*args[] = { NULL, NULL };
+	struct proc	*p = malloc(sizeof *p);
+	char		 hp[64], got[256] = "", line[64];
+	size_t		 have = 0;
+	ssize_t		 n;
+	int		 lfd, cfd, port, i;
+
+	lfd = fake_listen(&port);
+	snprintf(hp, sizeof hp, "127.0.0.1:%d", port);
+	args[0] = hp;
+	proc_start(p, args);
+	close(p->in);		/* EOF on stdin: chat sends /quit */
+	p->in = -1;
+	ck_assert((cfd = fake_accept(lfd)) != -1);
+	while (strstr(got, "/quit\n") == NULL) {
+		struct pollfd pfd = { .fd = cfd, .events = POLLIN };
+
+		ck_assert_int_eq(poll(&pfd, 1, CHATRUN_WAIT_MS), 1);
+		n = read(cfd, got + have, sizeof got - 1 - have);
+		ck_assert_int_gt(n, 0);
+		have += (size_t)n;
+		got[have] = '\0';
+	}
+	/* 8 lines, 0.8 s apart: the last comes well after 5 s. */
+	for (i = 1; i <= 8; i++) {
+		usleep(800 * 1000);
+		snprintf(line, sizeof line, "[12:00:00] <bob> line %d\n", i);
+		ck_assert(write(cfd, line, strlen(line)) > 0);
+	}
+	ck_assert(write(cfd, "[12:00:00] -!- bye\n", 19) == 19);
+	close(cfd);
+	ck_assert_int_eq(proc_exit(p), 0);
+	ck_assert_ptr_nonnull(strstr(p->obuf, "<bob> line 8\n"));
+	ck_assert_ptr_nonnull(strstr(p->obuf, "-!- bye\n"));
+	close(lfd);
+	proc_close(p);
+	free(p);
+}
+END_TEST
+
 static struct conn *
 login_with_password(int port, const char *pass)
 {
@@ -358,6 +404,7 @@ test_suite(void)
 	tcase_add_test(tc, test_server_shutdown);
 	tcase_add_test(tc, test_server_full);
 	tcase_add_test(tc, test_control_chars_and_close);
+	tcase_add_test(tc, test_quit_waits_while_lines_arrive);
 	tcase_add_test(tc, test_password_file);
 	tcase_add_test(tc, test_unix_socket);
 	suite_add_tcase(s, tc);
