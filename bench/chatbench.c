@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "bench.h"
+#include "conf.h"
 
 /* Descriptors besides the connections: stdio and a little slack. */
 #define MAIN_SPARE_FDS		32
@@ -105,25 +106,19 @@ main_bad(const char *opt, const char *val)
 static long
 main_long(const char *opt, const char *s, long min, long max)
 {
-	char	*end;
-	long	 v;
+	long long v;
 
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < min || v > max)
+	if (conf_number(s, min, max, &v) == -1)
 		main_bad(opt, s);
-	return v;
+	return (long)v;
 }
 
 static double
 main_secs(const char *opt, const char *s)
 {
-	char	*end;
-	double	 v;
+	double v;
 
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno != 0 || end == s || *end != '\0' || !(v > 0) || v > 86400)
+	if (conf_real(s, 0.001, 86400, &v) == -1)
 		main_bad(opt, s);
 	return v;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "conf.h"
 #include "net.h"
 #include "proto.h"
 #include "session.h"
@@ -44,8 +45,6 @@ static const struct option chat_longopts[] = {
 
 static void	usage_error(const char *, ...)
 		    __attribute__((format(printf, 1, 2), noreturn));
-static int	port_valid(const char *);
-static char	*password_read(const char *);
 
 /* One line saying what is wrong, one with the usage; exit 2. */
 static void
@@ -61,41 +60,6 @@ usage_error(const char *fmt, ...)
 	exit(CHAT_EXIT_USAGE);
 }
 
-static int
-port_valid(const char *port)
-{
-	char	*end;
-	long	 n;
-
-	if (port[0] < '0' || port[0] > '9')
-		return 0;
-	errno = 0;
-	n = strtol(port, &end, 10);
-	return errno == 0 && *end == '\0' && n > 0 && n <= CHAT_PORT_MAX;
-}
-
-/* The first line of path, without its line end; NULL with errno. */
-static char *
-password_read(const char *path)
-{
-	static char	 pass[CHAT_PASSWORD_MAX + 2];
-	FILE		*f;
-
-	if ((f = fopen(path, "r")) == NULL)
-		return NULL;
-	if (fgets(pass, sizeof pass, f) == NULL) {
-		pass[0] = '\0';
-		if (ferror(f)) {
-			fclose(f);
-			errno = EIO;
-			return NULL;
-		}
-	}
-	fclose(f);
-	pass[strcspn(pass, "\r\n")] = '\0';
-	return pass;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -103,6 +67,8 @@ main(int argc, char **argv)
 	char			 host[NET_ADDRSTRLEN];
 	char			 port[NET_ADDRSTRLEN];
 	char			**exec;
+	char			 password[CHAT_PASSWORD_MAX + 2];
+	long long		 portnum;
 	const char		*cause = "unknown error", *pwfile = NULL;
 	int			 ch, fd;
 
@@ -171,16 +137,19 @@ main(int argc, char **argv)
 	}
 	if (port[0] == '\0')
 		snprintf(port, sizeof port, "%s", CHAT_DEFAULT_PORT_STR);
-	if (strncmp(host, "unix:", strlen("unix:")) != 0 && !port_valid(port))
+	if (strncmp(host, "unix:", strlen("unix:")) != 0 &&
+	    conf_number(port, 1, CHAT_PORT_MAX, &portnum) == -1)
 		usage_error("invalid port %s", port);
 
 	if (pwfile != NULL) {
-		if ((o.password = password_read(pwfile)) == NULL) {
+		if (conf_first_line(pwfile, password, sizeof password) == -1) {
 			fprintf(stderr, "chat: cannot read %s: %s\n", pwfile,
+			    errno == EINVAL ? "first line too long" :
 			    strerror(errno));
 			free(exec);
 			return 1;
 		}
+		o.password = password;
 	} else
 		o.password = getenv(CHAT_PASSWORD_ENV);
 	o.exec = exec;

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "conf.h"
 #include "log.h"
 #include "proto.h"
 #include "server.h"
@@ -21,6 +22,8 @@
 #define MAIN_MIN_QUEUE		1024
 #define MAIN_MIN_LINE		16
 #define MAIN_MAX_LINE		(1024 * 1024)
+#define MAIN_MAX_RATE		1e6
+#define MAIN_PASSWORD_MAX	1024
 
 enum {
 	OPT_MAX_QUEUE = 256,
@@ -91,24 +94,16 @@ main_usage_error(const char *fmt, ...)
 	exit(2);
 }
 
-/* A whole number in [lo, hi], with an optional K/M suffix when scaled. */
+/* A whole number in [lo, hi] (with an optional K/M suffix when scaled),
+ * or a usage error naming the option. */
 static long long
 main_number(const char *opt, const char *s, long long lo, long long hi,
     int scaled)
 {
-	long long	 v;
-	char		*end;
+	long long v;
 
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (scaled && end != s && (*end == 'k' || *end == 'K')) {
-		v *= 1024;
-		end++;
-	} else if (scaled && end != s && (*end == 'm' || *end == 'M')) {
-		v *= 1024 * 1024;
-		end++;
-	}
-	if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi)
+	if ((scaled ? conf_size(s, lo, hi, &v) : conf_number(s, lo, hi,
+	    &v)) == -1)
 		main_usage_error("invalid value '%s' for %s (expected %lld to "
 		    "%lld)", s, opt, lo, hi);
 	return v;
@@ -117,33 +112,26 @@ main_number(const char *opt, const char *s, long long lo, long long hi,
 static double
 main_rate(const char *s)
 {
-	double	 v;
-	char	*end;
+	double v;
 
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno != 0 || end == s || *end != '\0' || !(v >= 0) || v > 1e6)
+	if (conf_real(s, 0, MAIN_MAX_RATE, &v) == -1)
 		main_usage_error("invalid value '%s' for --rate (expected a "
 		    "number of lines per second, 0 for no limit)", s);
 	return v;
 }
 
-/* The first line of path, without its line end. */
+/* The password: the first line of path. */
 static char *
 main_read_password(const char *path)
 {
-	char	 line[1024];
-	FILE	*f;
+	char line[MAIN_PASSWORD_MAX + 2];
 
-	if ((f = fopen(path, "r")) == NULL) {
+	if (conf_first_line(path, line, sizeof line) == -1) {
 		fprintf(stderr, "chatd: cannot read password file %s: %s\n",
-		    path, strerror(errno));
+		    path, errno == EINVAL ? "first line too long" :
+		    strerror(errno));
 		exit(1);
 	}
-	if (fgets(line, sizeof line, f) == NULL)
-		line[0] = '\0';
-	fclose(f);
-	line[strcspn(line, "\r\n")] = '\0';
 	if (line[0] == '\0') {
 		fprintf(stderr, "chatd: password file %s is empty\n", path);
 		exit(1);
