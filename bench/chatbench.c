@@ -265,8 +265,8 @@ main(int argc, char **argv)
 		b.expect = (uint32_t)o.clients;
 	}
 	if (b.expect > UINT16_MAX) {
-		fprintf(stderr, "chatbench: at most %d receivers\n",
-		    UINT16_MAX);
+		fprintf(stderr, "chatbench: at most %u receivers\n",
+		    (unsigned)UINT16_MAX);
 		return 2;
 	}
 	if (main_raise_nofile(b.nconns) == -1)
@@ -276,6 +276,9 @@ main(int argc, char **argv)
 	b.dirty = calloc((size_t)b.nconns, sizeof *b.dirty);
 	if (b.conns == NULL || b.pfds == NULL || b.dirty == NULL) {
 		fprintf(stderr, "chatbench: out of memory\n");
+		free(b.conns);
+		free(b.pfds);
+		free(b.dirty);
 		return 1;
 	}
 	for (i = 0; i < b.nconns; i++) {

@@ -25,7 +25,7 @@ buf_free(struct buf *b)
 void
 buf_compact(struct buf *b)
 {
-	if (b->off == 0)
+	if (b->off == 0 || b->data == NULL)
 		return;
 	if (b->len > 0)
 		memmove(b->data, b->data + b->off, b->len);
