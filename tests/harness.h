@@ -38,6 +38,14 @@ int	srv_log_has(struct srv *, const char *text, int ms);
 /* Monotonic clock in milliseconds, for bounded waits. */
 long	harness_now_ms(void);
 
+/*
+ * Nonzero, with a note on stderr, when chatd runs under valgrind (make
+ * valgrind sets VALGRIND): valgrind keeps descriptors of its own and fakes
+ * RLIMIT_NOFILE, so fd-limit tests cannot see chatd's behaviour there and
+ * skip themselves; make test and make SAN=1 test run them for real.
+ */
+int	srv_fd_limits_virtualised(void);
+
 /* A connection with its own line buffer. */
 struct conn {
 	int	fd;
