@@ -3,6 +3,9 @@
 #include <sys/socket.h>
 
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -300,6 +303,26 @@ server_log_stats(struct server *srv)
 	    (unsigned long long)st->quits[QUIT_SHUTDOWN]);
 }
 
+/*
+ * Once everyone has left, give the heap their buffers used back to the
+ * system: glibc keeps freed memory in its arenas, so without this a server
+ * that once had a thousand busy clients would hold their memory forever.
+ */
+static void
+server_trim(struct server *srv)
+{
+	if (srv->nclients > 0) {
+		srv->trimmed = 0;
+		return;
+	}
+	if (srv->trimmed)
+		return;
+	srv->trimmed = 1;
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
+}
+
 /* How long select() may sleep: until the next timer, or not at all when
  * some client still has lines to process. */
 static int
@@ -328,6 +351,7 @@ server_run(struct server *srv)
 			server_pause_accept(srv, 0);
 		if (srv->now_ms >= srv->next_cron_ms) {
 			client_cron(srv);
+			server_trim(srv);
 			srv->next_cron_ms = srv->now_ms + CHATD_CRON_MS;
 		}
 		client_run_waiting(srv);

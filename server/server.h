@@ -123,6 +123,7 @@ struct server {
 	int64_t			 accept_paused_until;
 	int64_t			 shutdown_deadline;
 	int			 stopping;
+	int			 trimmed;	/* heap trimmed since the last client */
 	unsigned		 pass;		/* loop passes so far */
 };
 
