@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "conf.h"
 #include "proto.h"
 #include "soak.h"
 
@@ -67,12 +68,9 @@ soak_usage_error(const char *what, const char *arg)
 static double
 soak_number(const char *what, const char *s, double lo, double hi)
 {
-	char	*end;
-	double	 v;
+	double v;
 
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi)
+	if (conf_real(s, lo, hi, &v) == -1)
 		soak_usage_error(what, s);
 	return v;
 }
@@ -320,7 +318,7 @@ soak_loop(struct soak *s)
 				wait = c->next_ms - now;
 		}
 		soak_reap(s);
-		for (i = n = 0; i < s->nconns; i++) {
+		for (i = 0; i < s->nconns; i++) {
 			struct sconn *c = s->conns[i];
 
 			pfd[i].fd = c->gone ? -1 : c->fd;
