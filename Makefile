@@ -187,7 +187,8 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/chatd $(DESTDIR)$(PREFIX)/bin/chat \
 		$(DESTDIR)$(MANDIR)/man1/chatd.1 $(DESTDIR)$(MANDIR)/man1/chat.1
 
-SOURCES = $(wildcard common/*.[ch] server/*.[ch] client/*.[ch] tests/*.[ch] \
+SOURCES = $(wildcard common/*.[ch] server/*.[ch] client/*.[ch] bench/*.[ch] soak/*.[ch] \
+	tests/*.[ch] \
 	tests/*/*.[ch])
 
 format:

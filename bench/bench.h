@@ -8,142 +8,138 @@
 
 #include "buf.h"
 
-enum bench_target {
-	BENCH_CHATD,
-	BENCH_REDIS
-};
+enum bench_target { BENCH_CHATD, BENCH_REDIS };
 
 struct bench_opts {
 	enum bench_target target;
-	const char	*host;
-	const char	*port;
-	const char	*channel;	/* Redis pub/sub channel */
-	int		 clients;	/* N: receivers */
-	int		 senders;	/* S */
-	long		 messages;	/* per sender */
-	size_t		 size;		/* text bytes, no LF */
-	long		 window;	/* in flight, globally */
-	double		 stall_sec;	/* idle this long: stop */
-	double		 setup_sec;	/* setup, at most */
-	double		 timeout_sec;	/* run, at most */
-	int		 quiet;		/* RESULT line only */
+	const char *host;
+	const char *port;
+	const char *channel; /* Redis pub/sub channel */
+	int clients;         /* N: receivers */
+	int senders;         /* S */
+	long messages;       /* per sender */
+	size_t size;         /* text bytes, no LF */
+	long window;         /* in flight, globally */
+	double stall_sec;    /* idle this long: stop */
+	double setup_sec;    /* setup, at most */
+	double timeout_sec;  /* run, at most */
+	int quiet;           /* RESULT line only */
 };
 
 /*
  * Latency histogram in nanoseconds, log-linear: 2^HIST_SUB_BITS buckets
  * per power of two, so a percentile is within 1% of the true value.
  */
-#define HIST_SUB_BITS	7
-#define HIST_SUB	(1 << HIST_SUB_BITS)
-#define HIST_BUCKETS	((64 - HIST_SUB_BITS + 1) * HIST_SUB)
+#define HIST_SUB_BITS 7
+#define HIST_SUB      (1 << HIST_SUB_BITS)
+#define HIST_BUCKETS  ((64 - HIST_SUB_BITS + 1) * HIST_SUB)
 
 struct hist {
-	uint64_t	 count[HIST_BUCKETS];
-	uint64_t	 total;
-	uint64_t	 max;
-	uint64_t	 min;
+	uint64_t count[HIST_BUCKETS];
+	uint64_t total;
+	uint64_t max;
+	uint64_t min;
 };
 
-void		hist_add(struct hist *, uint64_t ns);
+void hist_add(struct hist *, uint64_t ns);
 /* The value at quantile q (0..1), in nanoseconds; 0 when empty. */
-uint64_t	hist_quantile(const struct hist *, double q);
+uint64_t hist_quantile(const struct hist *, double q);
 
-#define CONN_NICK_MAX	32
+#define CONN_NICK_MAX 32
 
 struct conn {
-	int		 fd;		/* -1 once closed */
-	int		 recv_id;	/* or -1 */
-	int		 send_id;	/* or -1 */
-	int		 ready;		/* welcomed/subscribed */
-	int		 dirty;		/* on b->dirty */
-	struct buf	 in;		/* incomplete input */
-	struct buf	 out;		/* unwritten */
-	char		 nick[CONN_NICK_MAX];
+	int fd;         /* -1 once closed */
+	int recv_id;    /* or -1 */
+	int send_id;    /* or -1 */
+	int ready;      /* welcomed/subscribed */
+	int dirty;      /* on b->dirty */
+	struct buf in;  /* incomplete input */
+	struct buf out; /* unwritten */
+	char nick[CONN_NICK_MAX];
 };
 
 /* Things that went wrong, each counted and the first one kept in words. */
 struct bench_errors {
-	uint64_t	 dup;		/* twice, one receiver */
-	uint64_t	 reorder;	/* older after newer */
-	uint64_t	 echo;		/* back to its sender */
-	uint64_t	 garbled;	/* bad token */
-	uint64_t	 misattributed;	/* wrong <nick> */
-	uint64_t	 server_errors;	/* error replies */
-	uint64_t	 quits;		/* "has quit" in run */
-	uint64_t	 disconnects;	/* closed on us */
-	uint64_t	 short_publish;	/* reached < N */
-	char		 first[256];	/* the first, in words */
+	uint64_t dup;           /* twice, one receiver */
+	uint64_t reorder;       /* older after newer */
+	uint64_t echo;          /* back to its sender */
+	uint64_t garbled;       /* bad token */
+	uint64_t misattributed; /* wrong <nick> */
+	uint64_t server_errors; /* error replies */
+	uint64_t quits;         /* "has quit" in run */
+	uint64_t disconnects;   /* closed on us */
+	uint64_t short_publish; /* reached < N */
+	char first[256];        /* the first, in words */
 };
 
 struct bench {
 	struct bench_opts *o;
-	int		 nconns;
-	struct conn	*conns;
-	struct pollfd	*pfds;
-	int		 nrecv;
-	int		*dirty;		/* conns with output */
-	int		 ndirty;
-	uint32_t	 expect;	/* deliveries per message */
-	long		 total;		/* messages to send: S * M */
+	int nconns;
+	struct conn *conns;
+	struct pollfd *pfds;
+	int nrecv;
+	int *dirty; /* conns with output */
+	int ndirty;
+	uint32_t expect; /* deliveries per message */
+	long total;      /* messages to send: S * M */
 
 	/* Tracking, per message (sender * M + seq) and per receiver. */
-	uint16_t	*count;		/* receivers so far */
-	uint8_t		*seen;		/* (receiver, message) */
-	int64_t		*last;		/* (receiver, sender) */
-	long		*next_seq;	/* per sender */
-	int		 rr;		/* next sender to try */
-	long		 sent;
-	long		 inflight;
-	long		 completed;
-	uint64_t	 deliveries;	/* distinct, during the run */
+	uint16_t *count; /* receivers so far */
+	uint8_t *seen;   /* (receiver, message) */
+	int64_t *last;   /* (receiver, sender) */
+	long *next_seq;  /* per sender */
+	int rr;          /* next sender to try */
+	long sent;
+	long inflight;
+	long completed;
+	uint64_t deliveries; /* distinct, during the run */
 
 	/* Setup progress. */
-	long		 welcomes;
-	long		 joins;
-	long		 subscribed;
-	int		 running;	/* the clock is on */
+	long welcomes;
+	long joins;
+	long subscribed;
+	int running; /* the clock is on */
 
-	int64_t		 t_setup;
-	int64_t		 t_start;
-	int64_t		 t_end;
-	int64_t		 t_progress;	/* last new delivery */
-	double		 cpu_start;	/* stats_cpu() at t_start */
-	struct hist	 hist;
+	int64_t t_setup;
+	int64_t t_start;
+	int64_t t_end;
+	int64_t t_progress; /* last new delivery */
+	double cpu_start;   /* stats_cpu() at t_start */
+	struct hist hist;
 	struct bench_errors err;
 };
 
-int64_t	bench_now(void);
+int64_t bench_now(void);
 /* Record an error of one kind; the first one is kept as text. */
-void	bench_note(struct bench *, const char *, ...)
-	    __attribute__((format(printf, 2, 3)));
+void bench_note(struct bench *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* run.c: connections, the poll loop, the window. bench_setup: 0 when every
  * connection is ready, or -1 with the reason printed. bench_run: measure,
  * report, and return the exit status (0: all delivered, 1: not). */
-int	bench_setup(struct bench *);
-int	bench_run(struct bench *);
-void	bench_close(struct bench *);
+int bench_setup(struct bench *);
+int bench_run(struct bench *);
+void bench_close(struct bench *);
 
 /* wire.c: what goes on the wire and what comes back. */
 /* Queue message seq of sender on conn c (chatd line or Redis PUBLISH). */
-int	wire_queue_message(struct bench *, struct conn *, int sender,
-	    long seq, int64_t now);
+int wire_queue_message(
+    struct bench *, struct conn *, int sender, long seq, int64_t now);
 /* Queue what a new connection says first (SUBSCRIBE for Redis). */
-int	wire_queue_hello(struct bench *, struct conn *);
+int wire_queue_hello(struct bench *, struct conn *);
 /* Handle bytes read on c; returns how many were consumed (complete lines
  * or replies), or -1 on a protocol error (the connection is useless). */
-long	wire_input(struct bench *, struct conn *, char *, size_t,
-	    int64_t now);
+long wire_input(struct bench *, struct conn *, char *, size_t, int64_t now);
 
 /* stats.c: deliveries and the report. */
 /* Count one delivery of message seq of sender to receiving conn rc, sent
  * at ts (CLOCK_MONOTONIC ns) and read at now. */
-void	stats_deliver(struct bench *, struct conn *rc, int sender, long seq,
-	    int64_t ts, int64_t now);
-int	stats_init(struct bench *);
-double	stats_cpu(void);
-void	stats_free(struct bench *);
+void stats_deliver(struct bench *, struct conn *rc, int sender, long seq,
+    int64_t ts, int64_t now);
+int stats_init(struct bench *);
+double stats_cpu(void);
+void stats_free(struct bench *);
 /* Print the report and the RESULT line; returns the exit status. */
-int	stats_report(struct bench *, const char *status);
+int stats_report(struct bench *, const char *status);
 
 #endif

@@ -14,11 +14,11 @@
 #include "conf.h"
 
 /* Descriptors besides the connections: stdio and a little slack. */
-#define MAIN_SPARE_FDS		32
+#define MAIN_SPARE_FDS   32
 /* The token "B<sender>:<seq>:<ns>:" needs at most this many bytes. */
-#define MAIN_MIN_SIZE		48
-#define MAIN_MAX_SIZE		2000	/* chatd's --max-line: 2048 */
-#define MAIN_MAX_CLIENTS	100000
+#define MAIN_MIN_SIZE    48
+#define MAIN_MAX_SIZE    2000 /* chatd's --max-line: 2048 */
+#define MAIN_MAX_CLIENTS 100000
 
 enum {
 	OPT_TARGET = 256,
@@ -31,8 +31,8 @@ enum {
 	OPT_CHANNEL
 };
 
-static const struct option main_options[] = {
-	{ "target", required_argument, NULL, OPT_TARGET },
+static const struct option main_options[] = { { "target", required_argument,
+						  NULL, OPT_TARGET },
 	{ "host", required_argument, NULL, OPT_HOST },
 	{ "port", required_argument, NULL, 'p' },
 	{ "clients", required_argument, NULL, 'n' },
@@ -44,40 +44,44 @@ static const struct option main_options[] = {
 	{ "setup-timeout", required_argument, NULL, OPT_SETUP },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "channel", required_argument, NULL, OPT_CHANNEL },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 }
-};
+	{ "quiet", no_argument, NULL, 'q' }, { "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 } };
 
 static void
 main_usage(FILE *f)
 {
 	fprintf(f,
-"usage: chatbench [options]\n"
-"  --target chatd|redis   server kind (default chatd)\n"
-"  --host HOST            server address (default 127.0.0.1)\n"
-"  -p, --port PORT        server port (required)\n"
-"  -n, --clients N        receiving connections (default 100)\n"
-"  -s, --senders S        sending clients (default N/10, at least 1)\n"
-"  -m, --messages M       messages per sender (default 1000)\n"
-"      --size BYTES       message text size (default 64, %d..%d)\n"
-"      --window W         messages in flight, globally (default 2*S)\n"
-"      --stall SECS       give up when nothing arrives for this long (5)\n"
-"      --setup-timeout SECS  connecting and joining, at most (60)\n"
-"      --timeout SECS     the measured run, at most (300)\n"
-"      --channel NAME     Redis channel (default chatbench)\n"
-"  -q, --quiet            print only the RESULT line\n"
-"chatd: N clients in #lobby, the first S also send; each message goes to\n"
-"N-1 receivers. redis: N subscribers plus S separate publishers; each\n"
-"message goes to N receivers. Exit 0 when every message reached every\n"
-"receiver once and in order, 1 otherwise, 2 on a usage error.\n",
+	    "usage: chatbench [options]\n"
+	    "  --target chatd|redis   server kind (default chatd)\n"
+	    "  --host HOST            server address (default 127.0.0.1)\n"
+	    "  -p, --port PORT        server port (required)\n"
+	    "  -n, --clients N        receiving connections (default 100)\n"
+	    "  -s, --senders S        sending clients (default N/10, at least "
+	    "1)\n"
+	    "  -m, --messages M       messages per sender (default 1000)\n"
+	    "      --size BYTES       message text size (default 64, %d..%d)\n"
+	    "      --window W         messages in flight, globally (default "
+	    "2*S)\n"
+	    "      --stall SECS       give up when nothing arrives for this "
+	    "long (5)\n"
+	    "      --setup-timeout SECS  connecting and joining, at most (60)\n"
+	    "      --timeout SECS     the measured run, at most (300)\n"
+	    "      --channel NAME     Redis channel (default chatbench)\n"
+	    "  -q, --quiet            print only the RESULT line\n"
+	    "chatd: N clients in #lobby, the first S also send; each message "
+	    "goes to\n"
+	    "N-1 receivers. redis: N subscribers plus S separate publishers; "
+	    "each\n"
+	    "message goes to N receivers. Exit 0 when every message reached "
+	    "every\n"
+	    "receiver once and in order, 1 otherwise, 2 on a usage error.\n",
 	    MAIN_MIN_SIZE, MAIN_MAX_SIZE);
 }
 
 int64_t
 bench_now(void)
 {
-	struct timespec	ts;
+	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
@@ -86,7 +90,7 @@ bench_now(void)
 void
 bench_note(struct bench *b, const char *fmt, ...)
 {
-	va_list	ap;
+	va_list ap;
 
 	if (b->err.first[0] != '\0')
 		return;
@@ -126,7 +130,7 @@ main_secs(const char *opt, const char *s)
 static void
 main_parse(struct bench_opts *o, int argc, char **argv)
 {
-	int	ch;
+	int ch;
 
 	memset(o, 0, sizeof *o);
 	o->target = BENCH_CHATD;
@@ -140,8 +144,8 @@ main_parse(struct bench_opts *o, int argc, char **argv)
 	o->stall_sec = 5;
 	o->setup_sec = 60;
 	o->timeout_sec = 300;
-	while ((ch = getopt_long(argc, argv, "p:n:s:m:qh", main_options,
-	    NULL)) != -1) {
+	while ((ch = getopt_long(
+		    argc, argv, "p:n:s:m:qh", main_options, NULL)) != -1) {
 		switch (ch) {
 		case OPT_TARGET:
 			if (strcmp(optarg, "chatd") == 0)
@@ -159,24 +163,24 @@ main_parse(struct bench_opts *o, int argc, char **argv)
 			o->port = optarg;
 			break;
 		case 'n':
-			o->clients = (int)main_long("--clients", optarg, 2,
-			    MAIN_MAX_CLIENTS);
+			o->clients = (int)main_long(
+			    "--clients", optarg, 2, MAIN_MAX_CLIENTS);
 			break;
 		case 's':
-			o->senders = (int)main_long("--senders", optarg, 1,
-			    MAIN_MAX_CLIENTS);
+			o->senders = (int)main_long(
+			    "--senders", optarg, 1, MAIN_MAX_CLIENTS);
 			break;
 		case 'm':
-			o->messages = main_long("--messages", optarg, 1,
-			    1000000000L);
+			o->messages =
+			    main_long("--messages", optarg, 1, 1000000000L);
 			break;
 		case OPT_SIZE:
-			o->size = (size_t)main_long("--size", optarg,
-			    MAIN_MIN_SIZE, MAIN_MAX_SIZE);
+			o->size = (size_t)main_long(
+			    "--size", optarg, MAIN_MIN_SIZE, MAIN_MAX_SIZE);
 			break;
 		case OPT_WINDOW:
-			o->window = main_long("--window", optarg, 1,
-			    1000000000L);
+			o->window =
+			    main_long("--window", optarg, 1, 1000000000L);
 			break;
 		case OPT_STALL:
 			o->stall_sec = main_secs("--stall", optarg);
@@ -212,8 +216,10 @@ main_parse(struct bench_opts *o, int argc, char **argv)
 	if (o->senders < 0)
 		o->senders = o->clients / 10 > 0 ? o->clients / 10 : 1;
 	if (o->target == BENCH_CHATD && o->senders > o->clients) {
-		fprintf(stderr, "chatbench: chatd senders are among the %d "
-		    "clients: -s must be at most -n\n", o->clients);
+		fprintf(stderr,
+		    "chatbench: chatd senders are among the %d "
+		    "clients: -s must be at most -n\n",
+		    o->clients);
 		exit(2);
 	}
 	if (o->window < 0)
@@ -224,17 +230,18 @@ main_parse(struct bench_opts *o, int argc, char **argv)
 static int
 main_raise_nofile(long n)
 {
-	struct rlimit	rl;
-	rlim_t		want = (rlim_t)n + MAIN_SPARE_FDS;
+	struct rlimit rl;
+	rlim_t want = (rlim_t)n + MAIN_SPARE_FDS;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
 		return -1;
 	if (rl.rlim_cur >= want)
 		return 0;
 	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < want) {
-		fprintf(stderr, "chatbench: %ld connections need %lu open "
-		    "files; the hard limit is %lu (raise ulimit -Hn)\n", n,
-		    (unsigned long)want, (unsigned long)rl.rlim_max);
+		fprintf(stderr,
+		    "chatbench: %ld connections need %lu open "
+		    "files; the hard limit is %lu (raise ulimit -Hn)\n",
+		    n, (unsigned long)want, (unsigned long)rl.rlim_max);
 		return -1;
 	}
 	rl.rlim_cur = want;
@@ -248,9 +255,9 @@ main_raise_nofile(long n)
 int
 main(int argc, char **argv)
 {
-	struct bench_opts	 o;
-	struct bench		 b;
-	int			 i, rv;
+	struct bench_opts o;
+	struct bench b;
+	int i, rv;
 
 	main_parse(&o, argc, argv);
 	memset(&b, 0, sizeof b);

@@ -13,20 +13,20 @@
 #include "net.h"
 
 /* Read this much at a time; the rest of a partial line goes to conn.in. */
-#define RUN_READ_CHUNK		(256 * 1024)
+#define RUN_READ_CHUNK     (256 * 1024)
 /* Reads per connection per pass, so one busy socket cannot hog a pass. */
-#define RUN_READS_PER_PASS	4
+#define RUN_READS_PER_PASS 4
 /* Connections not yet welcomed/subscribed before we wait for them; keeps
  * the server's listen backlog from overflowing. */
-#define RUN_SETUP_AHEAD		64
-#define RUN_POLL_MS		50
+#define RUN_SETUP_AHEAD    64
+#define RUN_POLL_MS        50
 
-static char	run_scratch[RUN_READ_CHUNK];
+static char run_scratch[RUN_READ_CHUNK];
 
 static int64_t
 run_ms_left(int64_t deadline)
 {
-	int64_t	left = (deadline - bench_now()) / 1000000;
+	int64_t left = (deadline - bench_now()) / 1000000;
 
 	return left < 0 ? 0 : left;
 }
@@ -34,7 +34,7 @@ run_ms_left(int64_t deadline)
 static void
 run_lost(struct bench *b, struct conn *c, const char *why)
 {
-	int	i = (int)(c - b->conns);
+	int i = (int)(c - b->conns);
 
 	b->err.disconnects++;
 	bench_note(b, "connection %d (%s) %s %s", i,
@@ -60,9 +60,9 @@ run_mark_dirty(struct bench *b, struct conn *c)
 static void
 run_flush(struct bench *b)
 {
-	struct conn	*c;
-	ssize_t		 n;
-	int		 i, keep = 0, idx;
+	struct conn *c;
+	ssize_t n;
+	int i, keep = 0, idx;
 
 	for (i = 0; i < b->ndirty; i++) {
 		idx = b->dirty[i];
@@ -74,12 +74,13 @@ run_flush(struct bench *b)
 				buf_consume(&c->out, (size_t)n);
 			else if (n == -1 && errno == EINTR)
 				continue;
-			else if (n == -1 && (errno == EAGAIN ||
-			    errno == EWOULDBLOCK))
+			else if (n == -1 &&
+			    (errno == EAGAIN || errno == EWOULDBLOCK))
 				break;
 			else
-				run_lost(b, c, n == -1 ? strerror(errno) :
-				    "wrote nothing");
+				run_lost(b, c,
+				    n == -1 ? strerror(errno) :
+					      "wrote nothing");
 		}
 		if (c->fd >= 0 && buf_len(&c->out) > 0) {
 			b->pfds[idx].events = POLLIN | POLLOUT;
@@ -97,13 +98,12 @@ run_flush(struct bench *b)
 static int
 run_input(struct bench *b, struct conn *c, char *d, size_t n, int64_t now)
 {
-	long	used;
+	long used;
 
 	if (buf_len(&c->in) > 0) {
 		if (buf_append(&c->in, d, n) == -1)
 			return -1;
-		used = wire_input(b, c, buf_data(&c->in), buf_len(&c->in),
-		    now);
+		used = wire_input(b, c, buf_data(&c->in), buf_len(&c->in), now);
 		if (used < 0)
 			return -1;
 		buf_consume(&c->in, (size_t)used);
@@ -111,8 +111,8 @@ run_input(struct bench *b, struct conn *c, char *d, size_t n, int64_t now)
 	}
 	if ((used = wire_input(b, c, d, n, now)) < 0)
 		return -1;
-	if ((size_t)used < n && buf_append(&c->in, d + used,
-	    n - (size_t)used) == -1)
+	if ((size_t)used < n &&
+	    buf_append(&c->in, d + used, n - (size_t)used) == -1)
 		return -1;
 	return 0;
 }
@@ -120,14 +120,14 @@ run_input(struct bench *b, struct conn *c, char *d, size_t n, int64_t now)
 static void
 run_read(struct bench *b, struct conn *c)
 {
-	ssize_t	n;
-	int	i;
+	ssize_t n;
+	int i;
 
 	for (i = 0; i < RUN_READS_PER_PASS && c->fd >= 0; i++) {
 		n = read(c->fd, run_scratch, sizeof run_scratch);
 		if (n > 0) {
 			if (run_input(b, c, run_scratch, (size_t)n,
-			    bench_now()) == -1)
+				bench_now()) == -1)
 				run_lost(b, c, "sent something unparseable");
 			if ((size_t)n < sizeof run_scratch)
 				break;
@@ -146,7 +146,7 @@ run_read(struct bench *b, struct conn *c)
 static int
 run_pass(struct bench *b, int ms)
 {
-	int	i, n;
+	int i, n;
 
 	run_flush(b);
 	n = poll(b->pfds, (nfds_t)b->nconns, ms);
@@ -174,14 +174,14 @@ run_ready(const struct bench *b, int connected)
 {
 	if (b->o->target == BENCH_CHATD)
 		return b->welcomes;
-	return b->subscribed + (connected > b->nrecv ? connected - b->nrecv :
-	    0);
+	return b->subscribed +
+	    (connected > b->nrecv ? connected - b->nrecv : 0);
 }
 
 static int
 run_setup_done(const struct bench *b)
 {
-	long	n = b->o->clients;
+	long n = b->o->clients;
 
 	if (b->o->target == BENCH_CHATD)
 		return b->welcomes == n && b->joins >= n * (n - 1) / 2;
@@ -191,9 +191,9 @@ run_setup_done(const struct bench *b)
 static int
 run_connect(struct bench *b, int i)
 {
-	struct conn	*c = &b->conns[i];
-	const char	*cause = "?";
-	int		 one = 1;
+	struct conn *c = &b->conns[i];
+	const char *cause = "?";
+	int one = 1;
 
 	if ((c->fd = net_connect(b->o->host, b->o->port, &cause)) == -1) {
 		fprintf(stderr, "chatbench: connection %d to %s:%s: %s\n", i,
@@ -218,7 +218,8 @@ run_connect(struct bench *b, int i)
 static int
 run_setup_failed(struct bench *b, int connected, const char *why)
 {
-	fprintf(stderr, "chatbench: setup failed (%s) with %d connected, "
+	fprintf(stderr,
+	    "chatbench: setup failed (%s) with %d connected, "
 	    "%ld ready, %ld join notices of %ld",
 	    why, connected, run_ready(b, connected), b->joins,
 	    (long)b->o->clients * (b->o->clients - 1) / 2);
@@ -231,8 +232,8 @@ run_setup_failed(struct bench *b, int connected, const char *why)
 int
 bench_setup(struct bench *b)
 {
-	int64_t	deadline;
-	int	i;
+	int64_t deadline;
+	int i;
 
 	b->t_setup = bench_now();
 	deadline = b->t_setup + (int64_t)(b->o->setup_sec * 1e9);
@@ -243,8 +244,8 @@ bench_setup(struct bench *b)
 			if (run_pass(b, RUN_POLL_MS) == -1)
 				return -1;
 			if (b->err.disconnects > 0)
-				return run_setup_failed(b, i + 1,
-				    "disconnected");
+				return run_setup_failed(
+				    b, i + 1, "disconnected");
 			if (run_ms_left(deadline) == 0)
 				return run_setup_failed(b, i + 1, "timeout");
 		}
@@ -272,9 +273,9 @@ run_sender(struct bench *b, int s)
 static int
 run_fill(struct bench *b)
 {
-	struct conn	*c;
-	int64_t		 now = bench_now();
-	int		 k, s = 0, S = b->o->senders;
+	struct conn *c;
+	int64_t now = bench_now();
+	int k, s = 0, S = b->o->senders;
 
 	while (b->inflight < b->o->window && b->sent < b->total) {
 		for (k = 0; k < S; k++) {
@@ -284,7 +285,7 @@ run_fill(struct bench *b)
 				break;
 		}
 		if (k == S)
-			return 0;	/* the rest: dead senders only */
+			return 0; /* the rest: dead senders only */
 		b->rr = (s + 1) % S;
 		c = run_sender(b, s);
 		if (wire_queue_message(b, c, s, b->next_seq[s], now) == -1) {
@@ -302,7 +303,7 @@ run_fill(struct bench *b)
 int
 bench_run(struct bench *b)
 {
-	int64_t	now, deadline;
+	int64_t now, deadline;
 	const char *status = "ok";
 
 	b->running = 1;
@@ -341,7 +342,7 @@ bench_run(struct bench *b)
 void
 bench_close(struct bench *b)
 {
-	int	i;
+	int i;
 
 	for (i = 0; i < b->nconns; i++) {
 		if (b->conns[i].fd >= 0)

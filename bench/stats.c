@@ -10,12 +10,12 @@
 #include "proto.h"
 
 /* The seen-bitset is receivers x messages bits; refuse silly sizes. */
-#define STATS_MAX_SEEN_BYTES	((size_t)1 << 30)
+#define STATS_MAX_SEEN_BYTES ((size_t)1 << 30)
 
 static int
 hist_index(uint64_t v)
 {
-	int	e;
+	int e;
 
 	if (v < HIST_SUB)
 		return (int)v;
@@ -28,8 +28,8 @@ hist_index(uint64_t v)
 static uint64_t
 hist_value(int i)
 {
-	int		g = i / HIST_SUB, e;
-	uint64_t	m;
+	int g = i / HIST_SUB, e;
+	uint64_t m;
 
 	if (g == 0)
 		return (uint64_t)i;
@@ -53,8 +53,8 @@ hist_add(struct hist *h, uint64_t ns)
 uint64_t
 hist_quantile(const struct hist *h, double q)
 {
-	uint64_t	want, seen = 0, v;
-	int		i;
+	uint64_t want, seen = 0, v;
+	int i;
 
 	if (h->total == 0)
 		return 0;
@@ -80,15 +80,16 @@ hist_quantile(const struct hist *h, double q)
 int
 stats_init(struct bench *b)
 {
-	size_t	seen, i, nlast;
-	int	s = b->o->senders;
+	size_t seen, i, nlast;
+	int s = b->o->senders;
 
 	b->total = (long)s * b->o->messages;
 	seen = ((size_t)b->nrecv * (size_t)b->total + 7) / 8;
 	if (seen > STATS_MAX_SEEN_BYTES) {
-		fprintf(stderr, "chatbench: %d receivers x %ld messages is "
-		    "too much to track; use fewer messages\n", b->nrecv,
-		    b->total);
+		fprintf(stderr,
+		    "chatbench: %d receivers x %ld messages is "
+		    "too much to track; use fewer messages\n",
+		    b->nrecv, b->total);
 		return -1;
 	}
 	nlast = (size_t)b->nrecv * (size_t)s;
@@ -119,14 +120,14 @@ void
 stats_deliver(struct bench *b, struct conn *rc, int sender, long seq,
     int64_t ts, int64_t now)
 {
-	long		 msg = (long)sender * b->o->messages + seq;
-	size_t		 bit;
-	int64_t		*last;
+	long msg = (long)sender * b->o->messages + seq;
+	size_t bit;
+	int64_t *last;
 
 	if (rc->send_id == sender && b->o->target == BENCH_CHATD) {
 		b->err.echo++;
-		bench_note(b, "message %d:%ld came back to its sender", sender,
-		    seq);
+		bench_note(
+		    b, "message %d:%ld came back to its sender", sender, seq);
 		return;
 	}
 	if (!b->running || seq >= b->next_seq[sender]) {
@@ -165,7 +166,7 @@ stats_deliver(struct bench *b, struct conn *rc, int sender, long seq,
 double
 stats_cpu(void)
 {
-	struct rusage	ru;
+	struct rusage ru;
 
 	if (getrusage(RUSAGE_SELF, &ru) == -1)
 		return 0;
@@ -184,10 +185,10 @@ stats_report(struct bench *b, const char *status)
 {
 	const struct bench_opts *o = b->o;
 	const struct bench_errors *e = &b->err;
-	uint64_t	 expected = (uint64_t)b->sent * b->expect;
-	uint64_t	 loss = expected - b->deliveries;
-	double		 secs, dps, mps, cpu;
-	int		 bad;
+	uint64_t expected = (uint64_t)b->sent * b->expect;
+	uint64_t loss = expected - b->deliveries;
+	double secs, dps, mps, cpu;
+	int bad;
 
 	secs = (double)(b->t_end - b->t_start) / 1e9;
 	dps = secs > 0 ? (double)b->deliveries / secs : 0;
@@ -201,48 +202,53 @@ stats_report(struct bench *b, const char *status)
 		status = "errors";
 	if (!o->quiet) {
 		printf("chatbench: %s at %s:%s: %d %s, %d senders x %ld "
-		    "messages of %zu bytes, window %ld\n",
+		       "messages of %zu bytes, window %ld\n",
 		    o->target == BENCH_CHATD ? "chatd" : "redis", o->host,
-		    o->port, o->clients, o->target == BENCH_CHATD ?
-		    "clients in #" CHAT_DEFAULT_ROOM : "subscribers",
+		    o->port, o->clients,
+		    o->target == BENCH_CHATD ?
+			"clients in #" CHAT_DEFAULT_ROOM :
+			"subscribers",
 		    o->senders, o->messages, o->size, o->window);
 		printf("  setup     %.3f s until every connection was ready\n",
 		    (double)(b->t_start - b->t_setup) / 1e9);
 		printf("  run       %.3f s: %ld of %ld messages sent, "
-		    "%ld fully delivered (%u deliveries each)\n", secs, b->sent,
-		    b->total, b->completed, b->expect);
+		       "%ld fully delivered (%u deliveries each)\n",
+		    secs, b->sent, b->total, b->completed, b->expect);
 		printf("  rate      %.0f deliveries/s (%.0f messages/s); "
-		    "chatbench used %.0f%% of a CPU\n", dps, mps, cpu);
+		       "chatbench used %.0f%% of a CPU\n",
+		    dps, mps, cpu);
 		printf("  latency   p50 %.1f us, p90 %.1f us, p99 %.1f us, "
-		    "max %.1f us (%" PRIu64 " deliveries)\n",
+		       "max %.1f us (%" PRIu64 " deliveries)\n",
 		    stats_us(hist_quantile(&b->hist, 0.50)),
 		    stats_us(hist_quantile(&b->hist, 0.90)),
 		    stats_us(hist_quantile(&b->hist, 0.99)),
 		    stats_us(b->hist.max), b->hist.total);
 		if (b->sent < b->total)
 			printf("  unsent    %ld messages never sent: the "
-			    "window stayed full\n", b->total - b->sent);
-		printf("  checks    loss %" PRIu64 " of %" PRIu64 ", dup %"
-		    PRIu64 ", reorder %" PRIu64 ", echo %" PRIu64
-		    ", garbled %" PRIu64 ", misattributed %" PRIu64 "\n",
+			       "window stayed full\n",
+			    b->total - b->sent);
+		printf("  checks    loss %" PRIu64 " of %" PRIu64
+		       ", dup %" PRIu64 ", reorder %" PRIu64 ", echo %" PRIu64
+		       ", garbled %" PRIu64 ", misattributed %" PRIu64 "\n",
 		    loss, expected, e->dup, e->reorder, e->echo, e->garbled,
 		    e->misattributed);
-		printf("  server    disconnects %" PRIu64 ", quit notices %"
-		    PRIu64 ", error replies %" PRIu64 ", short publishes %"
-		    PRIu64 "\n", e->disconnects, e->quits, e->server_errors,
+		printf("  server    disconnects %" PRIu64
+		       ", quit notices %" PRIu64 ", error replies %" PRIu64
+		       ", short publishes %" PRIu64 "\n",
+		    e->disconnects, e->quits, e->server_errors,
 		    e->short_publish);
 		if (e->first[0] != '\0')
 			printf("  first     %s\n", e->first);
 		printf("  status    %s\n", status);
 	}
 	printf("RESULT target=%s n=%d s=%d m=%ld size=%zu window=%ld "
-	    "sent=%ld deliveries=%" PRIu64 " expected=%" PRIu64
-	    " elapsed=%.6f dps=%.0f p50_us=%.1f p90_us=%.1f p99_us=%.1f "
-	    "max_us=%.1f loss=%" PRIu64 " dup=%" PRIu64 " reorder=%" PRIu64
-	    " disconnects=%" PRIu64 " bench_cpu=%.0f status=%s\n",
+	       "sent=%ld deliveries=%" PRIu64 " expected=%" PRIu64
+	       " elapsed=%.6f dps=%.0f p50_us=%.1f p90_us=%.1f p99_us=%.1f "
+	       "max_us=%.1f loss=%" PRIu64 " dup=%" PRIu64 " reorder=%" PRIu64
+	       " disconnects=%" PRIu64 " bench_cpu=%.0f status=%s\n",
 	    o->target == BENCH_CHATD ? "chatd" : "redis", o->clients,
-	    o->senders, o->messages, o->size, o->window, b->sent,
-	    b->deliveries, (uint64_t)b->total * b->expect, secs, dps,
+	    o->senders, o->messages, o->size, o->window, b->sent, b->deliveries,
+	    (uint64_t)b->total * b->expect, secs, dps,
 	    stats_us(hist_quantile(&b->hist, 0.50)),
 	    stats_us(hist_quantile(&b->hist, 0.90)),
 	    stats_us(hist_quantile(&b->hist, 0.99)), stats_us(b->hist.max),

@@ -12,13 +12,12 @@
  * cannot pass as a good one.
  */
 static size_t
-wire_token(const struct bench *b, char *out, int sender, long seq,
-    int64_t now)
+wire_token(const struct bench *b, char *out, int sender, long seq, int64_t now)
 {
-	int	n;
+	int n;
 
-	n = snprintf(out, b->o->size + 1, "B%d:%ld:%" PRId64 ":", sender,
-	    seq, now);
+	n = snprintf(
+	    out, b->o->size + 1, "B%d:%ld:%" PRId64 ":", sender, seq, now);
 	if (n < 0 || (size_t)n >= b->o->size)
 		return 0;
 	memset(out + n, 'x', b->o->size - (size_t)n);
@@ -29,8 +28,8 @@ wire_token(const struct bench *b, char *out, int sender, long seq,
 static int
 wire_number(const char **p, const char *end, char sep, int64_t *v)
 {
-	const char	*s = *p;
-	int64_t		 n = 0;
+	const char *s = *p;
+	int64_t n = 0;
 
 	if (s >= end || *s < '0' || *s > '9')
 		return -1;
@@ -52,15 +51,15 @@ static void
 wire_message(struct bench *b, struct conn *c, const char *text, size_t len,
     const char *nick, size_t nicklen, int64_t now)
 {
-	const char	*p = text, *end = text + len;
-	int64_t		 sender, seq, ts;
-	struct conn	*sc;
+	const char *p = text, *end = text + len;
+	int64_t sender, seq, ts;
+	struct conn *sc;
 
 	if (len != b->o->size || *p++ != 'B' ||
 	    wire_number(&p, end, ':', &sender) == -1 ||
 	    wire_number(&p, end, ':', &seq) == -1 ||
-	    wire_number(&p, end, ':', &ts) == -1 ||
-	    sender >= b->o->senders || seq >= b->o->messages) {
+	    wire_number(&p, end, ':', &ts) == -1 || sender >= b->o->senders ||
+	    seq >= b->o->messages) {
 		b->err.garbled++;
 		bench_note(b, "garbled message (%zu bytes): %.*s", len,
 		    (int)(len > 80 ? 80 : len), text);
@@ -78,28 +77,30 @@ wire_message(struct bench *b, struct conn *c, const char *text, size_t len,
 		if (strlen(sc->nick) != nicklen ||
 		    memcmp(sc->nick, nick, nicklen) != 0) {
 			b->err.misattributed++;
-			bench_note(b, "message of sender %d (%s) shown as "
-			    "<%.*s>", (int)sender, sc->nick, (int)nicklen,
-			    nick);
+			bench_note(b,
+			    "message of sender %d (%s) shown as "
+			    "<%.*s>",
+			    (int)sender, sc->nick, (int)nicklen, nick);
 		}
 	}
 	stats_deliver(b, c, (int)sender, (long)seq, ts, now);
 }
 
 int
-wire_queue_message(struct bench *b, struct conn *c, int sender, long seq,
-    int64_t now)
+wire_queue_message(
+    struct bench *b, struct conn *c, int sender, long seq, int64_t now)
 {
-	char	*p;
-	size_t	 room = b->o->size + 128, n = 0, tl;
-	int	 h;
+	char *p;
+	size_t room = b->o->size + 128, n = 0, tl;
+	int h;
 
 	if ((p = buf_reserve(&c->out, room)) == NULL)
 		return -1;
 	if (b->o->target == BENCH_REDIS) {
-		h = snprintf(p, room, "*3\r\n$7\r\nPUBLISH\r\n$%zu\r\n%s\r\n"
-		    "$%zu\r\n", strlen(b->o->channel), b->o->channel,
-		    b->o->size);
+		h = snprintf(p, room,
+		    "*3\r\n$7\r\nPUBLISH\r\n$%zu\r\n%s\r\n"
+		    "$%zu\r\n",
+		    strlen(b->o->channel), b->o->channel, b->o->size);
 		if (h < 0 || (size_t)h >= room - b->o->size - 2)
 			return -1;
 		n = (size_t)h;
@@ -117,14 +118,14 @@ wire_queue_message(struct bench *b, struct conn *c, int sender, long seq,
 int
 wire_queue_hello(struct bench *b, struct conn *c)
 {
-	char	line[256];
-	int	n;
+	char line[256];
+	int n;
 
 	if (b->o->target != BENCH_REDIS || c->recv_id < 0)
 		return 0;
 	n = snprintf(line, sizeof line,
-	    "*2\r\n$9\r\nSUBSCRIBE\r\n$%zu\r\n%s\r\n",
-	    strlen(b->o->channel), b->o->channel);
+	    "*2\r\n$9\r\nSUBSCRIBE\r\n$%zu\r\n%s\r\n", strlen(b->o->channel),
+	    b->o->channel);
 	if (n < 0 || (size_t)n >= sizeof line)
 		return -1;
 	return buf_append(&c->out, line, (size_t)n);
@@ -133,7 +134,7 @@ wire_queue_hello(struct bench *b, struct conn *c)
 static int
 wire_starts(const char *s, size_t len, const char *prefix)
 {
-	size_t	n = strlen(prefix);
+	size_t n = strlen(prefix);
 
 	return len >= n && memcmp(s, prefix, n) == 0;
 }
@@ -141,7 +142,7 @@ wire_starts(const char *s, size_t len, const char *prefix)
 static int
 wire_ends(const char *s, size_t len, const char *suffix)
 {
-	size_t	n = strlen(suffix);
+	size_t n = strlen(suffix);
 
 	return len >= n && memcmp(s + len - n, suffix, n) == 0;
 }
@@ -149,7 +150,7 @@ wire_ends(const char *s, size_t len, const char *suffix)
 static int
 wire_contains(const char *s, size_t len, const char *needle)
 {
-	size_t	n = strlen(needle), i;
+	size_t n = strlen(needle), i;
 
 	for (i = 0; i + n <= len; i++)
 		if (memcmp(s + i, needle, n) == 0)
@@ -159,11 +160,11 @@ wire_contains(const char *s, size_t len, const char *needle)
 
 /* One line from chatd, without its LF (and CR). */
 static void
-wire_chatd_line(struct bench *b, struct conn *c, const char *line,
-    size_t len, int64_t now)
+wire_chatd_line(
+    struct bench *b, struct conn *c, const char *line, size_t len, int64_t now)
 {
-	const char	*p, *gt, *end = line + len, *bang;
-	size_t		 n;
+	const char *p, *gt, *end = line + len, *bang;
+	size_t n;
 
 	if (len <= CHAT_STAMP_LEN) {
 		bench_note(b, "short line from chatd: %.*s", (int)len, line);
@@ -183,7 +184,7 @@ wire_chatd_line(struct bench *b, struct conn *c, const char *line,
 		return;
 	}
 	if (!wire_starts(p, n, CHAT_NOTICE_PREFIX))
-		return;		/* actions, private messages: not ours */
+		return; /* actions, private messages: not ours */
 	p += strlen(CHAT_NOTICE_PREFIX);
 	n -= strlen(CHAT_NOTICE_PREFIX);
 	if (wire_starts(p, n, "welcome to chatd, ")) {
@@ -200,13 +201,13 @@ wire_chatd_line(struct bench *b, struct conn *c, const char *line,
 		b->welcomes++;
 	} else if (wire_starts(p, n, "error: ")) {
 		b->err.server_errors++;
-		bench_note(b, "chatd said to %s: %.*s", c->nick, (int)len,
-		    line);
+		bench_note(
+		    b, "chatd said to %s: %.*s", c->nick, (int)len, line);
 	} else if (wire_ends(p, n, " has joined #" CHAT_DEFAULT_ROOM)) {
 		b->joins++;
 		if (b->running)
-			bench_note(b, "join during the run: %.*s", (int)len,
-			    line);
+			bench_note(
+			    b, "join during the run: %.*s", (int)len, line);
 	} else if (b->running && wire_contains(p, n, " has quit (")) {
 		b->err.quits++;
 		bench_note(b, "during the run: %.*s", (int)len, line);
@@ -216,19 +217,19 @@ wire_chatd_line(struct bench *b, struct conn *c, const char *line,
 /* One RESP element: a bulk string (p, len), or an integer, simple string
  * or error (type '+', '-', ':' with p, len the text after the type). */
 struct resp_item {
-	char		 type;
-	const char	*p;
-	size_t		 len;
+	char type;
+	const char *p;
+	size_t len;
 };
 
-#define RESP_MAX_ITEMS	4
+#define RESP_MAX_ITEMS 4
 
 /* Find the CRLF-terminated header at d[pos]; returns the end (after LF) or
  * 0 when not complete. */
 static size_t
 resp_header(const char *d, size_t n, size_t pos, size_t *textlen)
 {
-	const char	*lf;
+	const char *lf;
 
 	if (pos >= n || (lf = memchr(d + pos, '\n', n - pos)) == NULL)
 		return 0;
@@ -241,9 +242,9 @@ resp_header(const char *d, size_t n, size_t pos, size_t *textlen)
 static long
 resp_int(const char *p, size_t len)
 {
-	long	v = 0;
-	int	neg = len > 0 && *p == '-';
-	size_t	i;
+	long v = 0;
+	int neg = len > 0 && *p == '-';
+	size_t i;
 
 	for (i = neg; i < len && p[i] >= '0' && p[i] <= '9'; i++)
 		v = v * 10 + (p[i] - '0');
@@ -258,9 +259,9 @@ resp_int(const char *p, size_t len)
 static long
 resp_parse(const char *d, size_t n, struct resp_item *it, int *nit)
 {
-	size_t	pos = 0, next, tl;
-	long	count = 1, i, bl;
-	int	array = 0;
+	size_t pos = 0, next, tl;
+	long count = 1, i, bl;
+	int array = 0;
 
 	if (n == 0)
 		return 0;
@@ -305,10 +306,10 @@ resp_is(const struct resp_item *it, const char *s)
 }
 
 static int
-wire_redis_reply(struct bench *b, struct conn *c, struct resp_item *it,
-    int nit, int64_t now)
+wire_redis_reply(
+    struct bench *b, struct conn *c, struct resp_item *it, int nit, int64_t now)
 {
-	long	v;
+	long v;
 
 	if (nit == 1 && it[0].type == '-') {
 		b->err.server_errors++;
@@ -320,15 +321,14 @@ wire_redis_reply(struct bench *b, struct conn *c, struct resp_item *it,
 			bench_note(b, "PUBLISH reached %ld of %d subscribers",
 			    v, b->o->clients);
 		}
-	} else if (nit == 3 && resp_is(&it[0], "message") &&
-	    c->recv_id >= 0) {
+	} else if (nit == 3 && resp_is(&it[0], "message") && c->recv_id >= 0) {
 		wire_message(b, c, it[2].p, it[2].len, NULL, 0, now);
 	} else if (nit == 3 && resp_is(&it[0], "subscribe") && !c->ready) {
 		c->ready = 1;
 		b->subscribed++;
 	} else {
-		bench_note(b, "unexpected reply from redis (%d items, %c)",
-		    nit, it[0].type);
+		bench_note(b, "unexpected reply from redis (%d items, %c)", nit,
+		    it[0].type);
 		return -1;
 	}
 	return 0;
@@ -338,10 +338,10 @@ long
 wire_input(struct bench *b, struct conn *c, char *d, size_t n, int64_t now)
 {
 	struct resp_item it[RESP_MAX_ITEMS];
-	const char	*lf;
-	size_t		 pos = 0, l;
-	long		 r;
-	int		 nit;
+	const char *lf;
+	size_t pos = 0, l;
+	long r;
+	int nit;
 
 	if (b->o->target == BENCH_CHATD) {
 		while (pos < n && (lf = memchr(d + pos, '\n', n - pos))) {

@@ -6,43 +6,43 @@
 #include "editor.h"
 #include "text.h"
 
-#define CTRL(c)		((c) & 0x1f)
-#define KEY_ESC		0x1b
-#define KEY_DEL		0x7f
-#define KEY_BS		CTRL('H')
+#define CTRL(c) ((c)&0x1f)
+#define KEY_ESC 0x1b
+#define KEY_DEL 0x7f
+#define KEY_BS  CTRL('H')
 
 /* Cursor keys as the final byte of ESC [ or ESC O sequences. */
-#define CSI_UP		'A'
-#define CSI_DOWN	'B'
-#define CSI_RIGHT	'C'
-#define CSI_LEFT	'D'
-#define CSI_END		'F'
-#define CSI_HOME	'H'
-#define CSI_TILDE	'~'
+#define CSI_UP    'A'
+#define CSI_DOWN  'B'
+#define CSI_RIGHT 'C'
+#define CSI_LEFT  'D'
+#define CSI_END   'F'
+#define CSI_HOME  'H'
+#define CSI_TILDE '~'
 /* The numbers in ESC [ n ~. */
-#define VT_HOME1	1
-#define VT_DELETE	3
-#define VT_END1		4
-#define VT_HOME7	7
-#define VT_END8		8
+#define VT_HOME1  1
+#define VT_DELETE 3
+#define VT_END1   4
+#define VT_HOME7  7
+#define VT_END8   8
 
-static void	editor_out(struct editor *, const char *, size_t);
-static void	editor_outf(struct editor *, const char *, int);
-static int	editor_char_width(const char *, size_t, size_t, size_t *);
-static void	editor_advance(int, int, int *, int *);
-static void	editor_locate(const struct editor *, size_t, int *, int *);
-static void	editor_refresh(struct editor *);
-static void	editor_insert(struct editor *, const char *, size_t);
-static void	editor_delete(struct editor *, size_t, size_t);
-static void	editor_set_text(struct editor *, const char *);
-static void	editor_history_add(struct editor *, const char *);
-static void	editor_history_move(struct editor *, int);
+static void editor_out(struct editor *, const char *, size_t);
+static void editor_outf(struct editor *, const char *, int);
+static int editor_char_width(const char *, size_t, size_t, size_t *);
+static void editor_advance(int, int, int *, int *);
+static void editor_locate(const struct editor *, size_t, int *, int *);
+static void editor_refresh(struct editor *);
+static void editor_insert(struct editor *, const char *, size_t);
+static void editor_delete(struct editor *, size_t, size_t);
+static void editor_set_text(struct editor *, const char *);
+static void editor_history_add(struct editor *, const char *);
+static void editor_history_move(struct editor *, int);
 static enum editor_event editor_enter(struct editor *);
-static void	editor_word_back(struct editor *);
-static void	editor_move(struct editor *, size_t);
-static void	editor_csi(struct editor *);
+static void editor_word_back(struct editor *);
+static void editor_move(struct editor *, size_t);
+static void editor_csi(struct editor *);
 static enum editor_event editor_control(struct editor *, unsigned char);
-static void	editor_utf8(struct editor *, unsigned char);
+static void editor_utf8(struct editor *, unsigned char);
 
 void
 editor_init(struct editor *ed, int cols)
@@ -83,7 +83,7 @@ static void
 editor_outf(struct editor *ed, const char *final, int n)
 {
 	char seq[EDITOR_SEQ_MAX];
-	int  l;
+	int l;
 
 	l = snprintf(seq, sizeof seq, "\033[%d%s", n, final);
 	if (l > 0 && (size_t)l < sizeof seq)
@@ -96,7 +96,7 @@ static int
 editor_char_width(const char *s, size_t len, size_t i, size_t *next)
 {
 	uint32_t cp;
-	size_t	 used;
+	size_t used;
 
 	cp = text_utf8_decode(s + i, len - i, &used);
 	*next = i + used;
@@ -124,8 +124,8 @@ editor_advance(int cols, int w, int *row, int *col)
 static void
 editor_locate(const struct editor *ed, size_t upto, int *row, int *col)
 {
-	size_t	i, next, plen = strlen(ed->prompt);
-	int	w;
+	size_t i, next, plen = strlen(ed->prompt);
+	int w;
 
 	*row = *col = 0;
 	for (i = 0; i < plen; i = next) {
@@ -153,8 +153,8 @@ editor_hide(struct editor *ed)
 void
 editor_show(struct editor *ed)
 {
-	int	erow, ecol, crow, ccol, w = 1;
-	size_t	next;
+	int erow, ecol, crow, ccol, w = 1;
+	size_t next;
 
 	if (ed->shown)
 		return;
@@ -368,8 +368,8 @@ editor_move(struct editor *ed, size_t pos)
 static void
 editor_csi(struct editor *ed)
 {
-	char	final = ed->seq[ed->seqlen - 1];
-	int	n = atoi(ed->seq + 1);
+	char final = ed->seq[ed->seqlen - 1];
+	int n = atoi(ed->seq + 1);
 
 	switch (final) {
 	case CSI_UP:
@@ -399,7 +399,7 @@ editor_csi(struct editor *ed)
 			editor_delete(ed, ed->pos,
 			    text_utf8_next(ed->text, ed->len, ed->pos));
 		break;
-	default:	/* keys we do not bind are ignored */
+	default: /* keys we do not bind are ignored */
 		break;
 	}
 }
@@ -416,8 +416,8 @@ editor_control(struct editor *ed, unsigned char c)
 	case CTRL('D'):
 		if (ed->len == 0)
 			return EDITOR_EOF;
-		editor_delete(ed, ed->pos,
-		    text_utf8_next(ed->text, ed->len, ed->pos));
+		editor_delete(
+		    ed, ed->pos, text_utf8_next(ed->text, ed->len, ed->pos));
 		break;
 	case KEY_DEL:
 	case KEY_BS:
@@ -458,7 +458,7 @@ editor_control(struct editor *ed, unsigned char c)
 	case KEY_ESC:
 		ed->esc = EDITOR_ESC_START;
 		break;
-	default:	/* Tab and other controls insert nothing */
+	default: /* Tab and other controls insert nothing */
 		break;
 	}
 	return EDITOR_NONE;
@@ -469,8 +469,8 @@ editor_control(struct editor *ed, unsigned char c)
 static void
 editor_utf8(struct editor *ed, unsigned char c)
 {
-	char	pend[EDITOR_UTF8_MAX];
-	size_t	n, i;
+	char pend[EDITOR_UTF8_MAX];
+	size_t n, i;
 
 	if (ed->mbneed > 0 && (c & 0xc0) != 0x80) {
 		n = ed->mblen;
@@ -502,7 +502,7 @@ editor_key(struct editor *ed, unsigned char c)
 			ed->seq[0] = (char)c;
 			ed->seqlen = 1;
 		} else
-			ed->esc = EDITOR_ESC_NONE;	/* Alt-key: unbound */
+			ed->esc = EDITOR_ESC_NONE; /* Alt-key: unbound */
 		return EDITOR_NONE;
 	case EDITOR_ESC_CSI:
 		ed->seq[ed->seqlen++] = (char)c;

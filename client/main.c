@@ -13,10 +13,10 @@
 #include "session.h"
 #include "text.h"
 
-#define CHAT_EXIT_USAGE		2
-#define CHAT_PORT_MAX		65535
-#define CHAT_PASSWORD_ENV	"CHAT_PASSWORD"
-#define CHAT_PASSWORD_MAX	CHAT_MAX_LINE
+#define CHAT_EXIT_USAGE   2
+#define CHAT_PORT_MAX     65535
+#define CHAT_PASSWORD_ENV "CHAT_PASSWORD"
+#define CHAT_PASSWORD_MAX CHAT_MAX_LINE
 
 static const char chat_usage[] =
     "usage: chat [-hV] [-n NICK] [-r ROOM] [-P PASSWORD-FILE] [-e LINE]... "
@@ -25,26 +25,24 @@ static const char chat_usage[] =
 static const char chat_help[] =
     "  -n, --nick NICK            choose a nickname (sends /nick NICK)\n"
     "  -r, --room ROOM            join ROOM (sends /join ROOM)\n"
-    "  -P, --password-file FILE   send the password in FILE (or $"
-    CHAT_PASSWORD_ENV ")\n"
+    "  -P, --password-file FILE   send the password in FILE (or "
+    "$" CHAT_PASSWORD_ENV ")\n"
     "  -e, --exec LINE            send LINE (repeatable), then quit\n"
     "  -h, --help                 this help\n"
     "  -V, --version              print the version\n"
     "HOST defaults to " CHAT_DEFAULT_HOST ", PORT to " CHAT_DEFAULT_PORT_STR
     "; HOST may be [v6-address] or unix:/path.\n";
 
-static const struct option chat_longopts[] = {
-	{ "nick",		required_argument,	NULL,	'n' },
-	{ "room",		required_argument,	NULL,	'r' },
-	{ "password-file",	required_argument,	NULL,	'P' },
-	{ "exec",		required_argument,	NULL,	'e' },
-	{ "help",		no_argument,		NULL,	'h' },
-	{ "version",		no_argument,		NULL,	'V' },
-	{ NULL,			0,			NULL,	0 }
-};
+static const struct option chat_longopts[] = { { "nick", required_argument,
+						   NULL, 'n' },
+	{ "room", required_argument, NULL, 'r' },
+	{ "password-file", required_argument, NULL, 'P' },
+	{ "exec", required_argument, NULL, 'e' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 } };
 
-static void	usage_error(const char *, ...)
-		    __attribute__((format(printf, 1, 2), noreturn));
+static void usage_error(const char *, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
 
 /* One line saying what is wrong, one with the usage; exit 2. */
 static void
@@ -63,14 +61,14 @@ usage_error(const char *fmt, ...)
 int
 main(int argc, char **argv)
 {
-	struct session_opts	 o;
-	char			 host[NET_ADDRSTRLEN];
-	char			 port[NET_ADDRSTRLEN];
-	char			**exec;
-	char			 password[CHAT_PASSWORD_MAX + 2];
-	long long		 portnum;
-	const char		*cause = "unknown error", *pwfile = NULL;
-	int			 ch, fd;
+	struct session_opts o;
+	char host[NET_ADDRSTRLEN];
+	char port[NET_ADDRSTRLEN];
+	char **exec;
+	char password[CHAT_PASSWORD_MAX + 2];
+	long long portnum;
+	const char *cause = "unknown error", *pwfile = NULL;
+	int ch, fd;
 
 	memset(&o, 0, sizeof o);
 	if ((exec = calloc((size_t)argc, sizeof *exec)) == NULL) {
@@ -78,19 +76,22 @@ main(int argc, char **argv)
 		return 1;
 	}
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":n:r:P:e:hV", chat_longopts,
-	    NULL)) != -1) {
+	while ((ch = getopt_long(
+		    argc, argv, ":n:r:P:e:hV", chat_longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'n':
 			if (!text_nick_valid(optarg))
-				usage_error("invalid nickname %s (1-%d "
+				usage_error(
+				    "invalid nickname %s (1-%d "
 				    "characters: a letter, then letters, "
-				    "digits, _ or -)", optarg, CHAT_NICK_MAX);
+				    "digits, _ or -)",
+				    optarg, CHAT_NICK_MAX);
 			o.nick = optarg;
 			break;
 		case 'r':
 			if (!text_room_valid(optarg))
-				usage_error("invalid room name %s (1-%d "
+				usage_error(
+				    "invalid room name %s (1-%d "
 				    "characters: letters, digits, _ or -)",
 				    optarg, CHAT_ROOM_MAX);
 			o.room = optarg;
@@ -110,8 +111,8 @@ main(int argc, char **argv)
 			free(exec);
 			return 0;
 		case ':':
-			usage_error("option %s needs an argument",
-			    argv[optind - 1]);
+			usage_error(
+			    "option %s needs an argument", argv[optind - 1]);
 		default:
 			if (optopt != 0)
 				usage_error("unknown option -%c", optopt);
@@ -125,14 +126,15 @@ main(int argc, char **argv)
 	port[0] = '\0';
 	if (argc > 2)
 		usage_error("too many arguments");
-	if (argc >= 1 && net_split_hostport(argv[0], host, sizeof host, port,
-	    sizeof port) == -1)
+	if (argc >= 1 &&
+	    net_split_hostport(argv[0], host, sizeof host, port, sizeof port) ==
+		-1)
 		usage_error("invalid address %s", argv[0]);
 	if (argc == 2) {
 		if (port[0] != '\0' ||
 		    strncmp(host, "unix:", strlen("unix:")) == 0)
-			usage_error("the port is given twice: %s %s", argv[0],
-			    argv[1]);
+			usage_error(
+			    "the port is given twice: %s %s", argv[0], argv[1]);
 		snprintf(port, sizeof port, "%s", argv[1]);
 	}
 	if (port[0] == '\0')
@@ -145,7 +147,7 @@ main(int argc, char **argv)
 		if (conf_first_line(pwfile, password, sizeof password) == -1) {
 			fprintf(stderr, "chat: cannot read %s: %s\n", pwfile,
 			    errno == EINVAL ? "first line too long" :
-			    strerror(errno));
+					      strerror(errno));
 			free(exec);
 			return 1;
 		}
@@ -166,8 +168,10 @@ main(int argc, char **argv)
 			fprintf(stderr, "chat: cannot connect to %s: %s\n",
 			    host, cause);
 		else
-			fprintf(stderr, "chat: cannot connect to %s port %s: "
-			    "%s\n", host, port, cause);
+			fprintf(stderr,
+			    "chat: cannot connect to %s port %s: "
+			    "%s\n",
+			    host, port, cause);
 		free(exec);
 		return 1;
 	}

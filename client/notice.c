@@ -5,15 +5,15 @@
 #include "notice.h"
 #include "text.h"
 
-#define NOTICE_WELCOME		"welcome to "
-#define NOTICE_YOU_ARE_IN	"you are in #"
-#define NOTICE_KNOWN_AS		" is now known as "
-#define NOTICE_JOINED		" has joined #"
-#define NOTICE_SHUTDOWN		"server shutting down"
+#define NOTICE_WELCOME    "welcome to "
+#define NOTICE_YOU_ARE_IN "you are in #"
+#define NOTICE_KNOWN_AS   " is now known as "
+#define NOTICE_JOINED     " has joined #"
+#define NOTICE_SHUTDOWN   "server shutting down"
 
-static int	notice_copy_name(char *, size_t, const char *, size_t);
-static int	notice_set_room(struct notice_self *, const char *);
-static int	notice_set_nick(struct notice_self *, const char *, size_t);
+static int notice_copy_name(char *, size_t, const char *, size_t);
+static int notice_set_room(struct notice_self *, const char *);
+static int notice_set_nick(struct notice_self *, const char *, size_t);
 
 const char *
 notice_body(const char *line)
@@ -39,8 +39,9 @@ notice_copy_name(char *dst, size_t dstlen, const char *s, size_t n)
 static int
 notice_set_room(struct notice_self *self, const char *s)
 {
-	char	room[sizeof self->room];
-	size_t	n = strspn(s, "abcdefghijklmnopqrstuvwxyz"
+	char room[sizeof self->room];
+	size_t n = strspn(s,
+	    "abcdefghijklmnopqrstuvwxyz"
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-");
 
 	room[0] = '#';
@@ -66,9 +67,9 @@ notice_set_nick(struct notice_self *self, const char *s, size_t n)
 int
 notice_track(struct notice_self *self, const char *line)
 {
-	const char	*b = notice_body(line), *p, *q;
-	size_t		 plen = strlen(CHAT_NOTICE_PREFIX);
-	int		 changed = 0;
+	const char *b = notice_body(line), *p, *q;
+	size_t plen = strlen(CHAT_NOTICE_PREFIX);
+	int changed = 0;
 
 	if (strncmp(b, CHAT_NOTICE_PREFIX, plen) != 0 ||
 	    strncmp(b, CHAT_ERROR_PREFIX, strlen(CHAT_ERROR_PREFIX)) == 0)
@@ -99,8 +100,8 @@ notice_track(struct notice_self *self, const char *line)
 int
 notice_reason(const char *line, char *reason, size_t reasonlen)
 {
-	const char	*b = notice_body(line);
-	size_t		 elen = strlen(CHAT_ERROR_PREFIX);
+	const char *b = notice_body(line);
+	size_t elen = strlen(CHAT_ERROR_PREFIX);
 
 	if (strncmp(b, CHAT_ERROR_PREFIX, elen) == 0) {
 		snprintf(reason, reasonlen, "%s", b + elen);

@@ -5,27 +5,35 @@
 #include "render.h"
 #include "text.h"
 
-#define SGR_RESET	"\033[0m"
-#define SGR_DIM		"\033[2m"
-#define SGR_BOLD	"\033[1m"
-#define SGR_RED		"\033[31m"
-#define RENDER_NICK_MAX	64	/* longer "nicks" are not coloured */
+#define SGR_RESET       "\033[0m"
+#define SGR_DIM         "\033[2m"
+#define SGR_BOLD        "\033[1m"
+#define SGR_RED         "\033[31m"
+#define RENDER_NICK_MAX 64 /* longer "nicks" are not coloured */
 
 /* Readable on dark and light backgrounds; red is kept for errors. */
 static const char *const render_nick_colours[] = {
-	"\033[32m", "\033[33m", "\033[34m", "\033[35m", "\033[36m",
-	"\033[92m", "\033[93m", "\033[94m", "\033[95m", "\033[96m",
+	"\033[32m",
+	"\033[33m",
+	"\033[34m",
+	"\033[35m",
+	"\033[36m",
+	"\033[92m",
+	"\033[93m",
+	"\033[94m",
+	"\033[95m",
+	"\033[96m",
 };
 
-static int	render_nick(struct buf *, const char *, size_t, int);
+static int render_nick(struct buf *, const char *, size_t, int);
 
 /* Append nick (n bytes) in its colour. */
 static int
 render_nick(struct buf *out, const char *nick, size_t n, int bold)
 {
-	char		copy[RENDER_NICK_MAX + 1];
-	uint32_t	h;
-	size_t		ncol;
+	char copy[RENDER_NICK_MAX + 1];
+	uint32_t h;
+	size_t ncol;
 
 	if (n > RENDER_NICK_MAX)
 		return buf_append(out, nick, n);
@@ -49,20 +57,20 @@ render_nick(struct buf *out, const char *nick, size_t n, int bold)
 int
 render_line(struct buf *out, const char *line)
 {
-	const char	*b = notice_body(line), *e;
-	const char	*sgr = NULL;
-	size_t		 pre = 0, n = 0;
-	int		 bold = 0;
+	const char *b = notice_body(line), *e;
+	const char *sgr = NULL;
+	size_t pre = 0, n = 0;
+	int bold = 0;
 
 	if (b != line &&
 	    (buf_append_str(out, SGR_DIM) == -1 ||
-	    buf_append(out, line, (size_t)(b - line)) == -1 ||
-	    buf_append_str(out, SGR_RESET) == -1))
+		buf_append(out, line, (size_t)(b - line)) == -1 ||
+		buf_append_str(out, SGR_RESET) == -1))
 		return -1;
 	if (strncmp(b, CHAT_ERROR_PREFIX, strlen(CHAT_ERROR_PREFIX)) == 0)
 		sgr = SGR_RED;
-	else if (strncmp(b, CHAT_NOTICE_PREFIX,
-	    strlen(CHAT_NOTICE_PREFIX)) == 0)
+	else if (strncmp(b, CHAT_NOTICE_PREFIX, strlen(CHAT_NOTICE_PREFIX)) ==
+	    0)
 		sgr = SGR_DIM;
 	if (sgr != NULL) {
 		if (buf_append_str(out, sgr) == -1 ||
@@ -73,7 +81,8 @@ render_line(struct buf *out, const char *line)
 	if (b[0] == '<' && (e = strstr(b, "> ")) != NULL) {
 		pre = 1;
 		n = (size_t)(e - b) - 1;
-	} else if (strncmp(b, "* ", 2) == 0 && (e = strchr(b + 2, ' ')) != NULL) {
+	} else if (strncmp(b, "* ", 2) == 0 &&
+	    (e = strchr(b + 2, ' ')) != NULL) {
 		pre = 2;
 		n = (size_t)(e - b) - 2;
 	} else if ((b[0] == '*' || strncmp(b, "-> *", 4) == 0) &&

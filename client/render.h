@@ -10,6 +10,6 @@
  * hash of the nick so that one person keeps one colour. No line end is
  * added. Returns 0, or -1 with errno ENOMEM.
  */
-int	render_line(struct buf *out, const char *line);
+int render_line(struct buf *out, const char *line);
 
 #endif

@@ -21,48 +21,48 @@
 #include "text.h"
 #include "tty.h"
 
-#define SESSION_QUIT		"/quit"
-#define SESSION_CLOSED		"server closed the connection"
-#define SESSION_DISCONNECTED	"-!- disconnected: "
-#define SESSION_MS_PER_S	1000L
-#define SESSION_NS_PER_MS	1000000L
+#define SESSION_QUIT         "/quit"
+#define SESSION_CLOSED       "server closed the connection"
+#define SESSION_DISCONNECTED "-!- disconnected: "
+#define SESSION_MS_PER_S     1000L
+#define SESSION_NS_PER_MS    1000000L
 
 struct session {
 	const struct session_opts *opts;
-	int			 fd;
-	struct line_reader	 in;		/* lines from the server */
-	struct line_reader	 kbd;		/* lines from stdin, pipe mode */
-	struct buf		 out;		/* bytes for the server */
-	struct buf		 screen;	/* bytes for term_fd, no tty */
-	struct buf		*term;		/* screen, or the editor's */
-	int			 term_fd;
-	struct editor		 ed;
-	struct notice_self	 self;
-	sigset_t		 waitmask;
-	int			 stdin_open;
-	int			 quit_sent;	/* a /quit went into out */
-	long			 deadline;	/* quitting: give up then (ms) */
-	int			 werr;		/* errno of a failed send */
-	int			 last_error;	/* the last line was an error */
-	char			 reason[NOTICE_REASON_MAX];
-	int			 done;
-	int			 status;
+	int fd;
+	struct line_reader in;  /* lines from the server */
+	struct line_reader kbd; /* lines from stdin, pipe mode */
+	struct buf out;         /* bytes for the server */
+	struct buf screen;      /* bytes for term_fd, no tty */
+	struct buf *term;       /* screen, or the editor's */
+	int term_fd;
+	struct editor ed;
+	struct notice_self self;
+	sigset_t waitmask;
+	int stdin_open;
+	int quit_sent;  /* a /quit went into out */
+	long deadline;  /* quitting: give up then (ms) */
+	int werr;       /* errno of a failed send */
+	int last_error; /* the last line was an error */
+	char reason[NOTICE_REASON_MAX];
+	int done;
+	int status;
 };
 
-static long	session_now(void);
-static int	session_is_quit(const char *, size_t);
-static void	session_send(struct session *, const char *, size_t);
-static void	session_quit(struct session *);
-static void	session_write(struct session *);
-static void	session_flush_term(struct session *);
-static void	session_server_line(struct session *, char *, size_t);
-static void	session_closed(struct session *, int);
-static void	session_read_server(struct session *);
-static void	session_read_pipe(struct session *);
-static void	session_read_keys(struct session *);
-static void	session_start(struct session *);
-static void	session_loop(struct session *);
-static void	session_signal(struct session *, int);
+static long session_now(void);
+static int session_is_quit(const char *, size_t);
+static void session_send(struct session *, const char *, size_t);
+static void session_quit(struct session *);
+static void session_write(struct session *);
+static void session_flush_term(struct session *);
+static void session_server_line(struct session *, char *, size_t);
+static void session_closed(struct session *, int);
+static void session_read_server(struct session *);
+static void session_read_pipe(struct session *);
+static void session_read_keys(struct session *);
+static void session_start(struct session *);
+static void session_loop(struct session *);
+static void session_signal(struct session *, int);
 
 static long
 session_now(void)
@@ -116,8 +116,8 @@ session_write(struct session *s)
 	ssize_t n;
 
 	while (buf_len(&s->out) > 0) {
-		n = send(s->fd, buf_data(&s->out), buf_len(&s->out),
-		    MSG_NOSIGNAL);
+		n = send(
+		    s->fd, buf_data(&s->out), buf_len(&s->out), MSG_NOSIGNAL);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
@@ -141,8 +141,8 @@ session_write(struct session *s)
 static void
 session_flush_term(struct session *s)
 {
-	fd_set	wfds;
-	ssize_t	n;
+	fd_set wfds;
+	ssize_t n;
 
 	while (buf_len(s->term) > 0) {
 		n = write(s->term_fd, buf_data(s->term), buf_len(s->term));
@@ -181,8 +181,9 @@ session_server_line(struct session *s, char *line, size_t len)
 		break;
 	case SESSION_EXEC:
 		/* One-shot senders only want to hear about failures. */
-		if (s->last_error && (buf_append(s->term, line, len) == -1 ||
-		    buf_append(s->term, "\n", 1) == -1))
+		if (s->last_error &&
+		    (buf_append(s->term, line, len) == -1 ||
+			buf_append(s->term, "\n", 1) == -1))
 			s->werr = ENOMEM;
 		break;
 	case SESSION_TTY:
@@ -235,11 +236,11 @@ session_closed(struct session *s, int err)
 static void
 session_read_server(struct session *s)
 {
-	enum line_result	 r;
-	char			*p, *line;
-	size_t			 len;
-	ssize_t			 n;
-	int			 err = 0;
+	enum line_result r;
+	char *p, *line;
+	size_t len;
+	ssize_t n;
+	int err = 0;
 
 	if ((p = buf_reserve(&s->in.buf, SESSION_READ_CHUNK)) == NULL) {
 		session_closed(s, ENOMEM);
@@ -274,13 +275,13 @@ session_read_server(struct session *s)
 static void
 session_read_pipe(struct session *s)
 {
-	enum line_result	 r;
-	char			*p, *line;
-	size_t			 len;
-	ssize_t			 n;
+	enum line_result r;
+	char *p, *line;
+	size_t len;
+	ssize_t n;
 
 	if ((p = buf_reserve(&s->kbd.buf, SESSION_READ_CHUNK)) == NULL)
-		return;		/* try again when memory is back */
+		return; /* try again when memory is back */
 	while ((n = read(STDIN_FILENO, p, SESSION_READ_CHUNK)) == -1 &&
 	    errno == EINTR)
 		;
@@ -291,8 +292,10 @@ session_read_pipe(struct session *s)
 		if (r == LINE_OK)
 			session_send(s, line, len);
 		else
-			fprintf(stderr, "chat: input line longer than %d "
-			    "bytes not sent\n", CHAT_MAX_RECV_LINE);
+			fprintf(stderr,
+			    "chat: input line longer than %d "
+			    "bytes not sent\n",
+			    CHAT_MAX_RECV_LINE);
 	}
 	if (n <= 0 && s->stdin_open) {
 		if (line_last(&s->kbd, &line, &len) == LINE_OK)
@@ -305,12 +308,12 @@ session_read_pipe(struct session *s)
 static void
 session_read_keys(struct session *s)
 {
-	unsigned char	 keys[SESSION_READ_CHUNK];
-	const char	*line;
-	ssize_t		 n, i;
+	unsigned char keys[SESSION_READ_CHUNK];
+	const char *line;
+	ssize_t n, i;
 
-	while ((n = read(STDIN_FILENO, keys, sizeof keys)) == -1 &&
-	    errno == EINTR)
+	while (
+	    (n = read(STDIN_FILENO, keys, sizeof keys)) == -1 && errno == EINTR)
 		;
 	if (n <= 0) {
 		session_quit(s);
@@ -337,10 +340,10 @@ session_read_keys(struct session *s)
 static void
 session_start(struct session *s)
 {
-	const struct session_opts	*o = s->opts;
-	char				 cmd[EDITOR_LINE_MAX + 1];
-	size_t				 i;
-	int				 n;
+	const struct session_opts *o = s->opts;
+	char cmd[EDITOR_LINE_MAX + 1];
+	size_t i;
+	int n;
 
 	if (o->password != NULL) {
 		n = snprintf(cmd, sizeof cmd, "/pass %s", o->password);
@@ -374,10 +377,10 @@ session_signal(struct session *s, int sig)
 static void
 session_loop(struct session *s)
 {
-	fd_set		 rfds, wfds;
-	struct timespec	 ts, *tsp;
-	long		 left;
-	int		 sig, nfds;
+	fd_set rfds, wfds;
+	struct timespec ts, *tsp;
+	long left;
+	int sig, nfds;
 
 	while (!s->done) {
 		if ((sig = tty_signal_caught()) != 0)
@@ -390,10 +393,10 @@ session_loop(struct session *s)
 		tsp = NULL;
 		if (s->deadline != 0) {
 			if ((left = s->deadline - session_now()) <= 0)
-				break;	/* the server had its chance */
+				break; /* the server had its chance */
 			ts.tv_sec = left / SESSION_MS_PER_S;
-			ts.tv_nsec = (left % SESSION_MS_PER_S) *
-			    SESSION_NS_PER_MS;
+			ts.tv_nsec =
+			    (left % SESSION_MS_PER_S) * SESSION_NS_PER_MS;
 			tsp = &ts;
 		}
 		FD_ZERO(&rfds);
@@ -406,7 +409,8 @@ session_loop(struct session *s)
 		 * slow to take what we have. */
 		if (s->stdin_open && buf_len(&s->out) < SESSION_QUEUE_HIGH)
 			FD_SET(STDIN_FILENO, &rfds);
-		if (pselect(nfds, &rfds, &wfds, NULL, tsp, &s->waitmask) == -1) {
+		if (pselect(nfds, &rfds, &wfds, NULL, tsp, &s->waitmask) ==
+		    -1) {
 			if (errno == EINTR)
 				continue;
 			session_closed(s, errno);
@@ -416,7 +420,8 @@ session_loop(struct session *s)
 			session_write(s);
 		if (FD_ISSET(s->fd, &rfds))
 			session_read_server(s);
-		if (!s->done && s->stdin_open && FD_ISSET(STDIN_FILENO, &rfds)) {
+		if (!s->done && s->stdin_open &&
+		    FD_ISSET(STDIN_FILENO, &rfds)) {
 			if (s->opts->mode == SESSION_TTY)
 				session_read_keys(s);
 			else
@@ -429,8 +434,8 @@ session_loop(struct session *s)
 int
 session_run(int fd, const struct session_opts *opts)
 {
-	struct session	s;
-	char		prompt[EDITOR_PROMPT_MAX];
+	struct session s;
+	char prompt[EDITOR_PROMPT_MAX];
 
 	memset(&s, 0, sizeof s);
 	s.opts = opts;
@@ -443,16 +448,17 @@ session_run(int fd, const struct session_opts *opts)
 	buf_init(&s.screen);
 	s.term = &s.screen;
 	s.term_fd = opts->mode == SESSION_EXEC ? STDERR_FILENO : STDOUT_FILENO;
-	if (net_set_nonblock(fd) == -1 ||
-	    tty_signals_init(&s.waitmask) == -1) {
+	if (net_set_nonblock(fd) == -1 || tty_signals_init(&s.waitmask) == -1) {
 		fprintf(stderr, "chat: %s\n", strerror(errno));
 		close(fd);
 		return 1;
 	}
 	if (opts->mode == SESSION_TTY) {
 		if (tty_raw(STDIN_FILENO) == -1) {
-			fprintf(stderr, "chat: cannot set up the terminal: "
-			    "%s\n", strerror(errno));
+			fprintf(stderr,
+			    "chat: cannot set up the terminal: "
+			    "%s\n",
+			    strerror(errno));
 			close(fd);
 			return 1;
 		}

@@ -5,24 +5,24 @@
 #include <stddef.h>
 
 /* Stop reading stdin while this much is waiting to go to the server. */
-#define SESSION_QUEUE_HIGH	(64 * 1024)
+#define SESSION_QUEUE_HIGH (64 * 1024)
 /* Bytes taken from stdin or the socket per read. */
-#define SESSION_READ_CHUNK	16384
+#define SESSION_READ_CHUNK 16384
 
 enum session_mode {
-	SESSION_PIPE,	/* stdin is not a terminal: lines in, lines out */
-	SESSION_TTY,	/* a person at a terminal: the line editor */
-	SESSION_EXEC	/* -e: send the given lines, then quit */
+	SESSION_PIPE, /* stdin is not a terminal: lines in, lines out */
+	SESSION_TTY,  /* a person at a terminal: the line editor */
+	SESSION_EXEC  /* -e: send the given lines, then quit */
 };
 
 struct session_opts {
-	enum session_mode	  mode;
-	const char		 *nick;		/* NULL: keep the guest nick */
-	const char		 *room;		/* NULL: stay in the lobby */
-	const char		 *password;	/* NULL: send no /pass */
-	char *const		 *exec;		/* the -e lines */
-	size_t			  nexec;
-	int			  colour;	/* SESSION_TTY only */
+	enum session_mode mode;
+	const char *nick;     /* NULL: keep the guest nick */
+	const char *room;     /* NULL: stay in the lobby */
+	const char *password; /* NULL: send no /pass */
+	char *const *exec;    /* the -e lines */
+	size_t nexec;
+	int colour; /* SESSION_TTY only */
 };
 
 /*
@@ -32,6 +32,6 @@ struct session_opts {
  * or on an error (already reported). A terminating signal ends the
  * process with that signal once the terminal is restored.
  */
-int	session_run(int fd, const struct session_opts *);
+int session_run(int fd, const struct session_opts *);
 
 #endif

@@ -11,13 +11,13 @@
 
 #include "tty.h"
 
-static struct termios		tty_saved;
-static int			tty_fd = -1;
-static int			tty_atexit_done;
-static volatile sig_atomic_t	tty_caught;
-static volatile sig_atomic_t	tty_winch;
+static struct termios tty_saved;
+static int tty_fd = -1;
+static int tty_atexit_done;
+static volatile sig_atomic_t tty_caught;
+static volatile sig_atomic_t tty_winch;
 
-static void	tty_handler(int);
+static void tty_handler(int);
 
 int
 tty_raw(int fd)
@@ -36,8 +36,8 @@ tty_raw(int fd)
 	raw = tty_saved;
 	/* Keys arrive byte by byte, unechoed, Ctrl-C/Z/S/Q included; the
 	 * client writes "\r\n" itself. */
-	raw.c_iflag &= ~(BRKINT | ICRNL | INPCK | ISTRIP | IXON | INLCR |
-	    IGNCR);
+	raw.c_iflag &=
+	    ~(BRKINT | ICRNL | INPCK | ISTRIP | IXON | INLCR | IGNCR);
 	raw.c_oflag &= ~OPOST;
 	raw.c_cflag |= CS8;
 	raw.c_lflag &= ~(ECHO | ICANON | IEXTEN | ISIG);
@@ -82,10 +82,10 @@ tty_handler(int sig)
 int
 tty_signals_init(sigset_t *waitmask)
 {
-	static const int	 sigs[] = { SIGTERM, SIGHUP, SIGINT, SIGWINCH };
-	struct sigaction	 sa;
-	sigset_t		 block;
-	size_t			 i;
+	static const int sigs[] = { SIGTERM, SIGHUP, SIGINT, SIGWINCH };
+	struct sigaction sa;
+	sigset_t block;
+	size_t i;
 
 	sigemptyset(&block);
 	memset(&sa, 0, sizeof sa);

@@ -35,8 +35,8 @@ buf_compact(struct buf *b)
 char *
 buf_reserve(struct buf *b, size_t n)
 {
-	size_t	 need, cap;
-	char	*p;
+	size_t need, cap;
+	char *p;
 
 	if (n > SIZE_MAX - b->len - b->off) {
 		errno = ENOMEM;

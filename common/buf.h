@@ -10,32 +10,32 @@
  * pointer into the buffer stays valid until the next append or reserve.
  */
 struct buf {
-	char	*data;
-	size_t	 off;
-	size_t	 len;
-	size_t	 cap;
+	char *data;
+	size_t off;
+	size_t len;
+	size_t cap;
 };
 
-void	buf_init(struct buf *);
-void	buf_free(struct buf *);
+void buf_init(struct buf *);
+void buf_free(struct buf *);
 
 /* Make room for n more bytes; returns a pointer to the free tail, or NULL
  * with errno ENOMEM. Commit what was written there with buf_commit(). */
-char	*buf_reserve(struct buf *, size_t n);
-void	 buf_commit(struct buf *, size_t n);
+char *buf_reserve(struct buf *, size_t n);
+void buf_commit(struct buf *, size_t n);
 
 /* Append n bytes; 0, or -1 with errno ENOMEM (buffer unchanged). */
-int	 buf_append(struct buf *, const void *, size_t);
+int buf_append(struct buf *, const void *, size_t);
 /* Append a NUL-terminated string (without the NUL). */
-int	 buf_append_str(struct buf *, const char *);
+int buf_append_str(struct buf *, const char *);
 
 /* Drop n bytes (at most len) from the front. */
-void	 buf_consume(struct buf *, size_t n);
+void buf_consume(struct buf *, size_t n);
 /* Move the live bytes to the start of the allocation. */
-void	 buf_compact(struct buf *);
+void buf_compact(struct buf *);
 /* Free the allocation if the buffer is empty and holds more than keep
  * bytes of capacity: idle connections should cost (almost) nothing. */
-void	 buf_release(struct buf *, size_t keep);
+void buf_release(struct buf *, size_t keep);
 
 /* The live bytes; NULL (with length 0) before anything was allocated,
  * since even NULL + 0 is undefined. */

@@ -23,8 +23,8 @@ conf_check(const char *s, const char *end, int err)
 int
 conf_number(const char *s, long long lo, long long hi, long long *v)
 {
-	char		*end;
-	long long	 n;
+	char *end;
+	long long n;
 
 	errno = 0;
 	n = strtoll(s, &end, 10);
@@ -41,9 +41,9 @@ conf_number(const char *s, long long lo, long long hi, long long *v)
 int
 conf_size(const char *s, long long lo, long long hi, long long *v)
 {
-	char		 digits[32];
-	long long	 n, unit = 1;
-	size_t		 len = strlen(s);
+	char digits[32];
+	long long n, unit = 1;
+	size_t len = strlen(s);
 
 	if (len > 1 && strchr("kK", s[len - 1]) != NULL)
 		unit = 1024;
@@ -70,14 +70,14 @@ conf_size(const char *s, long long lo, long long hi, long long *v)
 int
 conf_real(const char *s, double lo, double hi, double *v)
 {
-	char	*end;
-	double	 d;
+	char *end;
+	double d;
 
 	errno = 0;
 	d = strtod(s, &end);
 	if (conf_check(s, end, errno) == -1)
 		return -1;
-	if (!(d >= lo && d <= hi)) {	/* also refuses NaN */
+	if (!(d >= lo && d <= hi)) { /* also refuses NaN */
 		errno = ERANGE;
 		return -1;
 	}
@@ -88,8 +88,8 @@ conf_real(const char *s, double lo, double hi, double *v)
 int
 conf_first_line(const char *path, char *out, size_t outlen)
 {
-	FILE	*f;
-	int	 saved, more = 0;
+	FILE *f;
+	int saved, more = 0;
 
 	if ((f = fopen(path, "r")) == NULL)
 		return -1;

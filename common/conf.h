@@ -10,14 +10,14 @@
  */
 
 /* All of s as a decimal whole number. */
-int	conf_number(const char *s, long long lo, long long hi, long long *v);
+int conf_number(const char *s, long long lo, long long hi, long long *v);
 /* The same with an optional K or M suffix (times 1024, 1024*1024). */
-int	conf_size(const char *s, long long lo, long long hi, long long *v);
+int conf_size(const char *s, long long lo, long long hi, long long *v);
 /* All of s as a real number. */
-int	conf_real(const char *s, double lo, double hi, double *v);
+int conf_real(const char *s, double lo, double hi, double *v);
 
 /* The first line of the file at path, without its line end, in out.
  * -1 with errno from fopen/fgets, or EINVAL when it does not fit. */
-int	conf_first_line(const char *path, char *out, size_t outlen);
+int conf_first_line(const char *path, char *out, size_t outlen);
 
 #endif

@@ -29,8 +29,8 @@ line_partial_toolong(const struct line_reader *lr, size_t n, char last)
 int
 line_ready(const struct line_reader *lr)
 {
-	const char	*p = buf_data(&lr->buf), *lf;
-	size_t		 n = buf_len(&lr->buf);
+	const char *p = buf_data(&lr->buf), *lf;
+	size_t n = buf_len(&lr->buf);
 
 	if (n > 0 && lr->skipping) {
 		/* The tail of a dropped line is no line: look past it. */
@@ -49,8 +49,8 @@ line_ready(const struct line_reader *lr)
 enum line_result
 line_next(struct line_reader *lr, char **line, size_t *len)
 {
-	char	*p, *lf;
-	size_t	 n, l;
+	char *p, *lf;
+	size_t n, l;
 
 	for (;;) {
 		p = buf_data(&lr->buf);
@@ -90,8 +90,8 @@ line_next(struct line_reader *lr, char **line, size_t *len)
 enum line_result
 line_last(struct line_reader *lr, char **line, size_t *len)
 {
-	char	*p;
-	size_t	 n;
+	char *p;
+	size_t n;
 	enum line_result r;
 
 	if ((r = line_next(lr, line, len)) != LINE_NONE)

@@ -7,9 +7,9 @@
 #include "buf.h"
 
 enum line_result {
-	LINE_NONE,	/* no complete line buffered yet */
-	LINE_OK,	/* *line, *len hold one line */
-	LINE_TOOLONG	/* a line over the maximum was (or is being) dropped */
+	LINE_NONE,   /* no complete line buffered yet */
+	LINE_OK,     /* *line, *len hold one line */
+	LINE_TOOLONG /* a line over the maximum was (or is being) dropped */
 };
 
 /*
@@ -19,13 +19,13 @@ enum line_result {
  * as it is known to be too long.
  */
 struct line_reader {
-	struct buf	buf;
-	size_t		max;
-	int		skipping;	/* dropping the rest of a long line */
+	struct buf buf;
+	size_t max;
+	int skipping; /* dropping the rest of a long line */
 };
 
-void	line_init(struct line_reader *, size_t max);
-void	line_free(struct line_reader *);
+void line_init(struct line_reader *, size_t max);
+void line_free(struct line_reader *);
 
 /*
  * Take the next line. On LINE_OK, *line points at the line inside the
@@ -42,6 +42,6 @@ enum line_result line_next(struct line_reader *, char **line, size_t *len);
 enum line_result line_last(struct line_reader *, char **line, size_t *len);
 
 /* Nonzero when a complete line (or a too-long verdict) is waiting. */
-int	line_ready(const struct line_reader *);
+int line_ready(const struct line_reader *);
 
 #endif

@@ -25,10 +25,10 @@ log_get_level(void)
 static void
 log_vmsg(enum log_level level, const char *fmt, va_list ap)
 {
-	char		 line[1024], stamp[32];
-	struct tm	 tm;
-	time_t		 now;
-	int		 n;
+	char line[1024], stamp[32];
+	struct tm tm;
+	time_t now;
+	int n;
 
 	now = time(NULL);
 	localtime_r(&now, &tm);

@@ -63,7 +63,8 @@ net_listen_ai(const struct addrinfo *ai, int backlog)
 {
 	int fd, on = 1, off = 0;
 
-	if ((fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol)) == -1)
+	if ((fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol)) ==
+	    -1)
 		return -1;
 	if (net_set_cloexec(fd) == -1 || net_set_nonblock(fd) == -1)
 		goto fail;
@@ -82,11 +83,11 @@ fail:
 }
 
 int
-net_listen_tcp(const char *addr, const char *port, int backlog,
-    const char **cause)
+net_listen_tcp(
+    const char *addr, const char *port, int backlog, const char **cause)
 {
-	struct addrinfo	 hints, *res, *ai;
-	int		 fd = -1, rv;
+	struct addrinfo hints, *res, *ai;
+	int fd = -1, rv;
 
 	memset(&hints, 0, sizeof hints);
 	hints.ai_socktype = SOCK_STREAM;
@@ -132,9 +133,9 @@ net_unix_addr(const char *path, struct sockaddr_un *sun)
 int
 net_listen_unix(const char *path, int backlog, const char **cause)
 {
-	struct sockaddr_un	sun;
-	struct stat		st;
-	int			fd;
+	struct sockaddr_un sun;
+	struct stat st;
+	int fd;
 
 	if (net_unix_addr(path, &sun) == -1)
 		goto fail;
@@ -157,11 +158,11 @@ fail:
 }
 
 static void
-net_addr_string(const struct sockaddr *sa, char *out, size_t outlen,
-    int with_port)
+net_addr_string(
+    const struct sockaddr *sa, char *out, size_t outlen, int with_port)
 {
-	char	host[INET6_ADDRSTRLEN];
-	int	port;
+	char host[INET6_ADDRSTRLEN];
+	int port;
 
 	switch (sa->sa_family) {
 	case AF_INET: {
@@ -207,9 +208,9 @@ net_addr_string(const struct sockaddr *sa, char *out, size_t outlen,
 int
 net_accept(int lfd, char *peer, size_t peerlen)
 {
-	struct sockaddr_storage	ss;
-	socklen_t		len;
-	int			fd;
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int fd;
 
 	for (;;) {
 		len = sizeof ss;
@@ -234,8 +235,8 @@ net_accept(int lfd, char *peer, size_t peerlen)
 int
 net_local_name(int fd, char *out, size_t outlen)
 {
-	struct sockaddr_storage	ss;
-	socklen_t		len = sizeof ss;
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
 
 	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1)
 		return -1;
@@ -246,8 +247,8 @@ net_local_name(int fd, char *out, size_t outlen)
 static int
 net_connect_unix(const char *path, const char **cause)
 {
-	struct sockaddr_un	sun;
-	int			fd;
+	struct sockaddr_un sun;
+	int fd;
 
 	if (net_unix_addr(path, &sun) == -1)
 		goto fail;
@@ -267,8 +268,8 @@ fail:
 int
 net_connect(const char *host, const char *port, const char **cause)
 {
-	struct addrinfo	 hints, *res, *ai;
-	int		 fd = -1, rv;
+	struct addrinfo hints, *res, *ai;
+	int fd = -1, rv;
 
 	if (strncmp(host, "unix:", 5) == 0)
 		return net_connect_unix(host + 5, cause);
@@ -287,8 +288,9 @@ net_connect(const char *host, const char *port, const char **cause)
 			continue;
 		}
 		if (net_set_cloexec(fd) == 0) {
-			while ((rv = connect(fd, ai->ai_addr,
-			    ai->ai_addrlen)) == -1 && errno == EINTR)
+			while ((rv = connect(
+				    fd, ai->ai_addr, ai->ai_addrlen)) == -1 &&
+			    errno == EINTR)
 				;
 			if (rv == 0) {
 				net_set_nodelay(fd, ai->ai_family);
@@ -316,8 +318,8 @@ net_copy(char *dst, size_t dstlen, const char *src, size_t n)
 }
 
 int
-net_split_hostport(const char *spec, char *host, size_t hostlen,
-    char *port, size_t portlen)
+net_split_hostport(
+    const char *spec, char *host, size_t hostlen, char *port, size_t portlen)
 {
 	const char *colon, *end;
 
@@ -335,8 +337,9 @@ net_split_hostport(const char *spec, char *host, size_t hostlen,
 		return net_copy(port, portlen, end + 2, strlen(end + 2));
 	}
 	colon = strchr(spec, ':');
-	if (colon == NULL || strchr(colon + 1, ':') != NULL)	/* bare IPv6 */
-		return spec[0] == '\0' ? (errno = EINVAL, -1) :
+	if (colon == NULL || strchr(colon + 1, ':') != NULL) /* bare IPv6 */
+		return spec[0] == '\0' ?
+		    (errno = EINVAL, -1) :
 		    net_copy(host, hostlen, spec, strlen(spec));
 	if (colon == spec || colon[1] == '\0')
 		goto bad;

@@ -2,51 +2,51 @@
 #ifndef CHAT_PROTO_H
 #define CHAT_PROTO_H
 
-#define CHAT_VERSION		"1.0.0"
-#define CHAT_DEFAULT_HOST	"localhost"
-#define CHAT_DEFAULT_PORT	6666
-#define CHAT_DEFAULT_PORT_STR	"6666"
+#define CHAT_VERSION          "1.0.0"
+#define CHAT_DEFAULT_HOST     "localhost"
+#define CHAT_DEFAULT_PORT     6666
+#define CHAT_DEFAULT_PORT_STR "6666"
 
 /* Longest client line, without its line end (--max-line). */
-#define CHAT_MAX_LINE		2048
-#define CHAT_NICK_MAX		16
-#define CHAT_ROOM_MAX		32	/* without the leading '#' */
-#define CHAT_DEFAULT_ROOM	"lobby"
-#define CHAT_GUEST_PREFIX	"guest"
+#define CHAT_MAX_LINE     2048
+#define CHAT_NICK_MAX     16
+#define CHAT_ROOM_MAX     32 /* without the leading '#' */
+#define CHAT_DEFAULT_ROOM "lobby"
+#define CHAT_GUEST_PREFIX "guest"
 
 /* Every server line starts with "[HH:MM:SS] " (11 bytes). */
-#define CHAT_STAMP_LEN		11
-#define CHAT_NOTICE_PREFIX	"-!- "
-#define CHAT_ERROR_PREFIX	"-!- error: "
+#define CHAT_STAMP_LEN     11
+#define CHAT_NOTICE_PREFIX "-!- "
+#define CHAT_ERROR_PREFIX  "-!- error: "
 
 /* Server defaults (chatd options). */
-#define CHATD_MAX_CLIENTS	1000
-#define CHATD_MAX_QUEUE		(1024 * 1024)
-#define CHATD_RATE		20.0	/* lines per second */
-#define CHATD_BURST		40
-#define CHATD_LOGIN_TIMEOUT	30	/* seconds */
-#define CHATD_PASS_TRIES	3
-#define CHATD_SHUTDOWN_FLUSH_MS	2000
-#define CHATD_BACKLOG		511
+#define CHATD_MAX_CLIENTS       1000
+#define CHATD_MAX_QUEUE         (1024 * 1024)
+#define CHATD_RATE              20.0 /* lines per second */
+#define CHATD_BURST             40
+#define CHATD_LOGIN_TIMEOUT     30 /* seconds */
+#define CHATD_PASS_TRIES        3
+#define CHATD_SHUTDOWN_FLUSH_MS 2000
+#define CHATD_BACKLOG           511
 
 /*
  * Descriptors chatd holds besides its clients: stdin/stdout/stderr, a TCP
  * and a Unix listener, the signal self-pipe (2), the spare fd kept for
  * EMFILE, and one for a "server full" reply in flight.
  */
-#define CHATD_RESERVED_FDS	9
+#define CHATD_RESERVED_FDS 9
 
 /* Fairness: at most this much input is taken from one client per pass. */
-#define CHATD_READ_CHUNK	16384
-#define CHATD_LINES_PER_PASS	64
+#define CHATD_READ_CHUNK       16384
+#define CHATD_LINES_PER_PASS   64
 /* Accept at most this many connections per listener per pass. */
-#define CHATD_ACCEPTS_PER_PASS	64
+#define CHATD_ACCEPTS_PER_PASS 64
 /* After accept() fails for lack of resources, pause the listener. */
-#define CHATD_ACCEPT_PAUSE_MS	100
-#define CHATD_CRON_MS		1000
+#define CHATD_ACCEPT_PAUSE_MS  100
+#define CHATD_CRON_MS          1000
 
 /* Client defaults. */
-#define CHAT_QUIT_WAIT_MS	5000	/* pipe mode: wait for the server to close */
-#define CHAT_MAX_RECV_LINE	65536	/* longest server line the client accepts */
+#define CHAT_QUIT_WAIT_MS  5000  /* pipe mode: wait for the server to close */
+#define CHAT_MAX_RECV_LINE 65536 /* longest server line the client accepts */
 
 #endif

@@ -21,21 +21,21 @@
  * client does not regrow its buffer every pass; the once-a-second cron
  * frees empty queues entirely, so idle clients cost (almost) nothing.
  */
-#define CLIENT_OUT_KEEP		65536
+#define CLIENT_OUT_KEEP      65536
 /* Reads of leftover input before closing, so close() sends FIN, not RST. */
-#define CLIENT_DISCARD_READS	4
+#define CLIENT_DISCARD_READS 4
 
-static void	client_on_read(struct loop *, int, void *);
-static void	client_on_write(struct loop *, int, void *);
-static void	client_drain(struct client *);
-static void	client_flush(struct client *);
-static void	client_update(struct client *);
-static void	client_finish(struct client *);
-static void	client_depart(struct client *, const char *);
-static void	client_wait(struct client *);
-static void	client_unwait(struct client *);
-static void	client_nick_link(struct client *);
-static void	client_nick_unlink(struct client *);
+static void client_on_read(struct loop *, int, void *);
+static void client_on_write(struct loop *, int, void *);
+static void client_drain(struct client *);
+static void client_flush(struct client *);
+static void client_update(struct client *);
+static void client_finish(struct client *);
+static void client_depart(struct client *, const char *);
+static void client_wait(struct client *);
+static void client_unwait(struct client *);
+static void client_nick_link(struct client *);
+static void client_nick_unlink(struct client *);
 
 static const char *const client_why_texts[QUIT_NWHY] = {
 	[QUIT_REQUEST] = "bye",
@@ -73,8 +73,8 @@ client_new(struct server *srv, int fd, const char *addr)
 	c->tokens = srv->cfg.burst;
 	c->refilled_ms = c->connected_ms = srv->now_ms;
 	c->authed = srv->cfg.password == NULL;
-	if (loop_add(srv->loop, fd, LOOP_READ, client_on_read,
-	    client_on_write, c) == -1) {
+	if (loop_add(srv->loop, fd, LOOP_READ, client_on_read, client_on_write,
+		c) == -1) {
 		close(fd);
 		free(c);
 		return NULL;
@@ -86,16 +86,19 @@ client_new(struct server *srv, int fd, const char *addr)
 	client_nick_link(c);
 	TAILQ_INSERT_TAIL(&srv->clients, c, entry);
 	srv->nclients++;
-	log_info("client %u connected from %s as %s", c->id, c->addr,
-	    c->nick);
+	log_info("client %u connected from %s as %s", c->id, c->addr, c->nick);
 
 	if (!c->authed) {
-		client_notice(c, "welcome to chatd, %s! this server needs a "
-		    "password: /pass PASSWORD", c->nick);
+		client_notice(c,
+		    "welcome to chatd, %s! this server needs a "
+		    "password: /pass PASSWORD",
+		    c->nick);
 		return c;
 	}
-	client_notice(c, "welcome to chatd, %s! you are in #%s; type /help "
-	    "for commands", c->nick, CHAT_DEFAULT_ROOM);
+	client_notice(c,
+	    "welcome to chatd, %s! you are in #%s; type /help "
+	    "for commands",
+	    c->nick, CHAT_DEFAULT_ROOM);
 	if (room_enter(c, CHAT_DEFAULT_ROOM) == -1)
 		client_kill(c, QUIT_ERROR);
 	return c;
@@ -123,9 +126,9 @@ client_free(struct client *c)
 static void
 client_on_read(struct loop *l, int fd, void *arg)
 {
-	struct client	*c = arg;
-	char		 tmp[CHATD_READ_CHUNK];
-	ssize_t		 n;
+	struct client *c = arg;
+	char tmp[CHATD_READ_CHUNK];
+	ssize_t n;
 
 	(void)l;
 	if (c->dead)
@@ -154,11 +157,11 @@ client_on_read(struct loop *l, int fd, void *arg)
 static double
 client_tokens(const struct client *c)
 {
-	const struct config	*cfg = &c->srv->cfg;
-	double			 t;
+	const struct config *cfg = &c->srv->cfg;
+	double t;
 
-	t = c->tokens + (double)(c->srv->now_ms - c->refilled_ms) *
-	    cfg->rate / 1000.0;
+	t = c->tokens +
+	    (double)(c->srv->now_ms - c->refilled_ms) * cfg->rate / 1000.0;
 	return t > cfg->burst ? cfg->burst : t;
 }
 
@@ -178,10 +181,10 @@ client_take_token(struct client *c)
 static void
 client_drain(struct client *c)
 {
-	struct server	*srv = c->srv;
-	char		*line;
-	size_t		 len;
-	int		 n;
+	struct server *srv = c->srv;
+	char *line;
+	size_t len;
+	int n;
 
 	for (n = 0;; n++) {
 		if (c->dead || c->closing)
@@ -198,7 +201,8 @@ client_drain(struct client *c)
 			cmd_dispatch(c, line, len);
 			break;
 		case LINE_TOOLONG:
-			client_error(c, "line too long (max %zu bytes), dropped",
+			client_error(c,
+			    "line too long (max %zu bytes), dropped",
 			    srv->cfg.max_line);
 			break;
 		case LINE_NONE:
@@ -253,11 +257,12 @@ client_run_waiting(struct server *srv)
 int
 client_wait_ms(struct server *srv)
 {
-	struct client	*c;
-	double		 need;
-	int		 ms, best = -1;
+	struct client *c;
+	double need;
+	int ms, best = -1;
 
-	TAILQ_FOREACH(c, &srv->waiting, wait_entry) {
+	TAILQ_FOREACH(c, &srv->waiting, wait_entry)
+	{
 		if (srv->cfg.rate <= 0 || (need = 1.0 - client_tokens(c)) <= 0)
 			return 0;
 		ms = (int)(need * 1000.0 / srv->cfg.rate) + 1;
@@ -342,8 +347,8 @@ client_error(struct client *c, const char *fmt, ...)
 static void
 client_flush(struct client *c)
 {
-	ssize_t	n;
-	size_t	len;
+	ssize_t n;
+	size_t len;
 
 	while ((len = buf_len(&c->out)) > 0) {
 		n = write(c->fd, buf_data(&c->out), len);
@@ -354,8 +359,9 @@ client_flush(struct client *c)
 			return;
 		}
 		if (n == -1) {
-			client_kill(c, errno == EPIPE || errno == ECONNRESET ?
-			    QUIT_RESET : QUIT_ERROR);
+			client_kill(c,
+			    errno == EPIPE || errno == ECONNRESET ? QUIT_RESET :
+								    QUIT_ERROR);
 			return;
 		}
 		buf_consume(&c->out, (size_t)n);
@@ -417,8 +423,8 @@ client_depart(struct client *c, const char *reason)
 }
 
 void
-client_close_after_flush(struct client *c, enum quit_why why,
-    const char *reason)
+client_close_after_flush(
+    struct client *c, enum quit_why why, const char *reason)
 {
 	if (c->dead || c->closing)
 		return;
@@ -437,8 +443,8 @@ client_close_after_flush(struct client *c, enum quit_why why,
 static void
 client_finish(struct client *c)
 {
-	char	tmp[512];
-	int	i;
+	char tmp[512];
+	int i;
 
 	shutdown(c->fd, SHUT_WR);
 	for (i = 0; i < CLIENT_DISCARD_READS; i++)
@@ -485,15 +491,15 @@ client_reap(struct server *srv)
 void
 client_cron(struct server *srv)
 {
-	struct client	*c;
-	int64_t		 limit;
+	struct client *c;
+	int64_t limit;
 
 	limit = (int64_t)srv->cfg.login_timeout * 1000;
-	TAILQ_FOREACH(c, &srv->clients, entry) {
+	TAILQ_FOREACH(c, &srv->clients, entry)
+	{
 		buf_release(&c->out, 0);
 		if (srv->cfg.password == NULL || c->authed || c->closing ||
-		    c->dead ||
-		    srv->now_ms - c->connected_ms < limit)
+		    c->dead || srv->now_ms - c->connected_ms < limit)
 			continue;
 		client_error(c, "login timeout");
 		client_close_after_flush(c, QUIT_TIMEOUT, NULL);

@@ -11,22 +11,22 @@
 #include "wire.h"
 
 struct cmd {
-	const char	*name;
-	void		(*fn)(struct client *, char *);
-	int		 before_auth;	/* allowed before /pass */
-	const char	*usage;
-	const char	*help;
+	const char *name;
+	void (*fn)(struct client *, char *);
+	int before_auth; /* allowed before /pass */
+	const char *usage;
+	const char *help;
 };
 
-static void	cmd_nick(struct client *, char *);
-static void	cmd_join(struct client *, char *);
-static void	cmd_who(struct client *, char *);
-static void	cmd_rooms(struct client *, char *);
-static void	cmd_me(struct client *, char *);
-static void	cmd_msg(struct client *, char *);
-static void	cmd_quit(struct client *, char *);
-static void	cmd_help(struct client *, char *);
-static void	cmd_pass(struct client *, char *);
+static void cmd_nick(struct client *, char *);
+static void cmd_join(struct client *, char *);
+static void cmd_who(struct client *, char *);
+static void cmd_rooms(struct client *, char *);
+static void cmd_me(struct client *, char *);
+static void cmd_msg(struct client *, char *);
+static void cmd_quit(struct client *, char *);
+static void cmd_help(struct client *, char *);
+static void cmd_pass(struct client *, char *);
 
 static const struct cmd cmd_table[] = {
 	{ "nick", cmd_nick, 1, "/nick NAME", "change your nickname" },
@@ -82,9 +82,9 @@ cmd_word(char *s)
 void
 cmd_dispatch(struct client *c, char *line, size_t len)
 {
-	const struct cmd	*cmd;
-	char			*name, *args;
-	size_t			 i;
+	const struct cmd *cmd;
+	char *name, *args;
+	size_t i;
 
 	len = text_sanitize(line, len);
 	if (text_is_blank(line, len))
@@ -94,7 +94,7 @@ cmd_dispatch(struct client *c, char *line, size_t len)
 			client_error(c, "password required (/pass PASSWORD)");
 			return;
 		}
-		if (line[0] == '/') {	/* "//text" is the message "/text" */
+		if (line[0] == '/') { /* "//text" is the message "/text" */
 			line++;
 			len--;
 		}
@@ -130,18 +130,19 @@ cmd_usage(struct client *c, const char *name)
 static void
 cmd_nick(struct client *c, char *args)
 {
-	struct client	*other;
-	char		 old[sizeof c->nick];
-	char		*name = cmd_trim(args);
+	struct client *other;
+	char old[sizeof c->nick];
+	char *name = cmd_trim(args);
 
 	if (*name == '\0') {
 		cmd_usage(c, "nick");
 		return;
 	}
 	if (!text_nick_valid(name)) {
-		client_error(c, "invalid nickname %s (1-%d characters: a "
-		    "letter, then letters, digits, _ or -)", name,
-		    CHAT_NICK_MAX);
+		client_error(c,
+		    "invalid nickname %s (1-%d characters: a "
+		    "letter, then letters, digits, _ or -)",
+		    name, CHAT_NICK_MAX);
 		return;
 	}
 	if (strcmp(c->nick, name) == 0) {
@@ -164,16 +165,18 @@ cmd_nick(struct client *c, char *args)
 static void
 cmd_join(struct client *c, char *args)
 {
-	const char	*name;
-	char		*arg = cmd_trim(args);
+	const char *name;
+	char *arg = cmd_trim(args);
 
 	if (*arg == '\0') {
 		cmd_usage(c, "join");
 		return;
 	}
 	if (!text_room_valid(arg)) {
-		client_error(c, "invalid room name %s (1-%d characters: "
-		    "letters, digits, _ or -)", arg, CHAT_ROOM_MAX);
+		client_error(c,
+		    "invalid room name %s (1-%d characters: "
+		    "letters, digits, _ or -)",
+		    arg, CHAT_ROOM_MAX);
 		return;
 	}
 	name = text_room_name(arg);
@@ -202,7 +205,7 @@ cmd_list_add(struct buf *b, const char *item, size_t *n)
 static void
 cmd_send_list(struct client *c, struct buf *b)
 {
-	if (buf_append(b, "", 1) == 0)	/* NUL-terminate */
+	if (buf_append(b, "", 1) == 0) /* NUL-terminate */
 		client_notice(c, "%s", buf_data(b));
 	buf_free(b);
 }
@@ -210,10 +213,10 @@ cmd_send_list(struct client *c, struct buf *b)
 static void
 cmd_who(struct client *c, char *args)
 {
-	struct client	*m;
-	struct buf	 b;
-	size_t		 n = 0;
-	char		 head[64 + CHAT_ROOM_MAX];
+	struct client *m;
+	struct buf b;
+	size_t n = 0;
+	char head[64 + CHAT_ROOM_MAX];
 
 	(void)args;
 	buf_init(&b);
@@ -221,24 +224,25 @@ cmd_who(struct client *c, char *args)
 	    c->room->count == 1 ? "user" : "users", c->room->name);
 	buf_append_str(&b, head);
 	TAILQ_FOREACH(m, &c->room->members, room_entry)
-		cmd_list_add(&b, m->nick, &n);
+	cmd_list_add(&b, m->nick, &n);
 	cmd_send_list(c, &b);
 }
 
 static void
 cmd_rooms(struct client *c, char *args)
 {
-	struct room	*r;
-	struct buf	 b;
-	size_t		 n = 0;
-	char		 item[64 + CHAT_ROOM_MAX];
+	struct room *r;
+	struct buf b;
+	size_t n = 0;
+	char item[64 + CHAT_ROOM_MAX];
 
 	(void)args;
 	buf_init(&b);
 	snprintf(item, sizeof item, "%d %s: ", c->srv->nrooms,
 	    c->srv->nrooms == 1 ? "room" : "rooms");
 	buf_append_str(&b, item);
-	TAILQ_FOREACH(r, &c->srv->rooms, entry) {
+	TAILQ_FOREACH(r, &c->srv->rooms, entry)
+	{
 		snprintf(item, sizeof item, "#%s (%d)", r->name, r->count);
 		cmd_list_add(&b, item, &n);
 	}
@@ -260,10 +264,10 @@ cmd_me(struct client *c, char *args)
 static void
 cmd_msg(struct client *c, char *args)
 {
-	struct client	*to;
-	struct buf	*b = &c->srv->scratch;
-	char		*text = cmd_word(args);
-	size_t		 len = strlen(text);
+	struct client *to;
+	struct buf *b = &c->srv->scratch;
+	char *text = cmd_word(args);
+	size_t len = strlen(text);
 
 	if (*args == '\0' || text_is_blank(text, len)) {
 		cmd_usage(c, "msg");
@@ -286,8 +290,8 @@ cmd_quit(struct client *c, char *args)
 	char *reason = cmd_trim(args);
 
 	client_notice(c, "bye");
-	client_close_after_flush(c, QUIT_REQUEST,
-	    *reason != '\0' ? reason : NULL);
+	client_close_after_flush(
+	    c, QUIT_REQUEST, *reason != '\0' ? reason : NULL);
 }
 
 static void
@@ -298,9 +302,10 @@ cmd_help(struct client *c, char *args)
 	(void)args;
 	client_notice(c, "commands:");
 	for (i = 0; i < CMD_COUNT; i++)
-		client_notice(c, "%-16s %s", cmd_table[i].usage,
-		    cmd_table[i].help);
-	client_notice(c, "%-16s %s", "//text", "send a message that starts "
+		client_notice(
+		    c, "%-16s %s", cmd_table[i].usage, cmd_table[i].help);
+	client_notice(c, "%-16s %s", "//text",
+	    "send a message that starts "
 	    "with /");
 }
 
@@ -308,8 +313,8 @@ cmd_help(struct client *c, char *args)
 static int
 cmd_password_equal(const char *a, const char *b)
 {
-	size_t		la = strlen(a), lb = strlen(b), i;
-	unsigned char	diff = la != lb;
+	size_t la = strlen(a), lb = strlen(b), i;
+	unsigned char diff = la != lb;
 
 	for (i = 0; i < la; i++)
 		diff |= (unsigned char)a[i] ^ (unsigned char)b[i % (lb + 1)];
@@ -319,8 +324,8 @@ cmd_password_equal(const char *a, const char *b)
 static void
 cmd_pass(struct client *c, char *args)
 {
-	struct server	*srv = c->srv;
-	char		*pass = cmd_trim(args);
+	struct server *srv = c->srv;
+	char *pass = cmd_trim(args);
 
 	if (srv->cfg.password == NULL) {
 		client_error(c, "no password is needed here");
@@ -344,8 +349,10 @@ cmd_pass(struct client *c, char *args)
 		return;
 	}
 	c->authed = 1;
-	client_notice(c, "password accepted; you are in #%s; type /help for "
-	    "commands", CHAT_DEFAULT_ROOM);
+	client_notice(c,
+	    "password accepted; you are in #%s; type /help for "
+	    "commands",
+	    CHAT_DEFAULT_ROOM);
 	if (room_enter(c, CHAT_DEFAULT_ROOM) == -1)
 		client_kill(c, QUIT_ERROR);
 }

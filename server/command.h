@@ -7,7 +7,7 @@
 #include "server.h"
 
 /* Act on one line from c (framed, not yet sanitised; modified in place). */
-void	cmd_dispatch(struct client *, char *line, size_t len);
+void cmd_dispatch(struct client *, char *line, size_t len);
 
 /*
  * Split a command line ("/name args...") in place: *name is the name
@@ -15,6 +15,6 @@ void	cmd_dispatch(struct client *, char *line, size_t len);
  * none). Returns 0, or -1 if line is not a command (no leading '/', or
  * "//" which escapes a message starting with '/').
  */
-int	cmd_parse(char *line, char **name, char **args);
+int cmd_parse(char *line, char **name, char **args);
 
 #endif

@@ -8,17 +8,17 @@
 #include "loop.h"
 
 struct loop_watch {
-	loop_fn	*on_read;
-	loop_fn	*on_write;
-	void	*arg;
-	int	 mask;
-	int	 live;
+	loop_fn *on_read;
+	loop_fn *on_write;
+	void *arg;
+	int mask;
+	int live;
 };
 
 struct loop {
-	struct loop_watch	w[FD_SETSIZE];
-	fd_set			rset, wset;	/* what we watch */
-	int			maxfd;		/* highest fd ever added + 1 */
+	struct loop_watch w[FD_SETSIZE];
+	fd_set rset, wset; /* what we watch */
+	int maxfd;         /* highest fd ever added + 1 */
 };
 
 struct loop *
@@ -40,8 +40,8 @@ loop_free(struct loop *l)
 }
 
 int
-loop_add(struct loop *l, int fd, int mask, loop_fn *on_read,
-    loop_fn *on_write, void *arg)
+loop_add(struct loop *l, int fd, int mask, loop_fn *on_read, loop_fn *on_write,
+    void *arg)
 {
 	if (fd < 0 || fd >= FD_SETSIZE) {
 		errno = EINVAL;
@@ -97,9 +97,9 @@ loop_maxfd(const struct loop *l)
 int
 loop_poll(struct loop *l, int timeout_ms)
 {
-	struct timeval	 tv, *tvp = NULL;
-	fd_set		 r, w;
-	int		 n, fd, maxfd, handled = 0;
+	struct timeval tv, *tvp = NULL;
+	fd_set r, w;
+	int n, fd, maxfd, handled = 0;
 
 	if (timeout_ms >= 0) {
 		tv.tv_sec = timeout_ms / 1000;

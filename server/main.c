@@ -18,12 +18,12 @@
 #include "proto.h"
 #include "server.h"
 
-#define MAIN_MAX_CLIENTS	(FD_SETSIZE - CHATD_RESERVED_FDS)
-#define MAIN_MIN_QUEUE		1024
-#define MAIN_MIN_LINE		16
-#define MAIN_MAX_LINE		(1024 * 1024)
-#define MAIN_MAX_RATE		1e6
-#define MAIN_PASSWORD_MAX	1024
+#define MAIN_MAX_CLIENTS  (FD_SETSIZE - CHATD_RESERVED_FDS)
+#define MAIN_MIN_QUEUE    1024
+#define MAIN_MIN_LINE     16
+#define MAIN_MAX_LINE     (1024 * 1024)
+#define MAIN_MAX_RATE     1e6
+#define MAIN_PASSWORD_MAX 1024
 
 enum {
 	OPT_MAX_QUEUE = 256,
@@ -36,8 +36,8 @@ enum {
 	OPT_UNIX
 };
 
-static const struct option main_options[] = {
-	{ "port", required_argument, NULL, 'p' },
+static const struct option main_options[] = { { "port", required_argument, NULL,
+						  'p' },
 	{ "bind", required_argument, NULL, 'b' },
 	{ "max-clients", required_argument, NULL, 'm' },
 	{ "max-queue", required_argument, NULL, OPT_MAX_QUEUE },
@@ -49,11 +49,8 @@ static const struct option main_options[] = {
 	{ "login-timeout", required_argument, NULL, OPT_LOGIN_TIMEOUT },
 	{ "unix", required_argument, NULL, OPT_UNIX },
 	{ "verbose", no_argument, NULL, 'v' },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 }
-};
+	{ "quiet", no_argument, NULL, 'q' }, { "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 } };
 
 static int main_sig_pipe[2] = { -1, -1 };
 
@@ -61,21 +58,31 @@ static void
 main_usage(FILE *f)
 {
 	fprintf(f,
-"usage: chatd [options]\n"
-"  -p, --port PORT          TCP port (default %d; 0 picks a free one)\n"
-"  -b, --bind ADDR          address to listen on (default: all, IPv4+IPv6)\n"
-"      --unix PATH          also listen on a Unix-domain socket\n"
-"  -m, --max-clients N      most clients at once (default %d, at most %d)\n"
-"      --max-per-ip N       most connections from one address (0: no cap)\n"
-"      --max-queue BYTES    unsent output before a client is dropped as\n"
-"                           too slow (default %d; K and M suffixes)\n"
-"      --max-line BYTES     longest line a client may send (default %d)\n"
-"      --rate LINES/S       flood control rate (default %g; 0: off)\n"
-"      --burst N            flood control burst (default %d)\n"
-"      --password-file FILE server password (or $CHATD_PASSWORD)\n"
-"      --login-timeout SECS time to give the password (default %d)\n"
-"  -v, --verbose            log more;  -q, --quiet  log less\n"
-"  -h, --help               this help; -V, --version  the version\n",
+	    "usage: chatd [options]\n"
+	    "  -p, --port PORT          TCP port (default %d; 0 picks a free "
+	    "one)\n"
+	    "  -b, --bind ADDR          address to listen on (default: all, "
+	    "IPv4+IPv6)\n"
+	    "      --unix PATH          also listen on a Unix-domain socket\n"
+	    "  -m, --max-clients N      most clients at once (default %d, at "
+	    "most %d)\n"
+	    "      --max-per-ip N       most connections from one address (0: "
+	    "no cap)\n"
+	    "      --max-queue BYTES    unsent output before a client is "
+	    "dropped as\n"
+	    "                           too slow (default %d; K and M "
+	    "suffixes)\n"
+	    "      --max-line BYTES     longest line a client may send "
+	    "(default %d)\n"
+	    "      --rate LINES/S       flood control rate (default %g; 0: "
+	    "off)\n"
+	    "      --burst N            flood control burst (default %d)\n"
+	    "      --password-file FILE server password (or $CHATD_PASSWORD)\n"
+	    "      --login-timeout SECS time to give the password (default "
+	    "%d)\n"
+	    "  -v, --verbose            log more;  -q, --quiet  log less\n"
+	    "  -h, --help               this help; -V, --version  the "
+	    "version\n",
 	    CHAT_DEFAULT_PORT, CHATD_MAX_CLIENTS, MAIN_MAX_CLIENTS,
 	    CHATD_MAX_QUEUE, CHAT_MAX_LINE, CHATD_RATE, CHATD_BURST,
 	    CHATD_LOGIN_TIMEOUT);
@@ -97,15 +104,16 @@ main_usage_error(const char *fmt, ...)
 /* A whole number in [lo, hi] (with an optional K/M suffix when scaled),
  * or a usage error naming the option. */
 static long long
-main_number(const char *opt, const char *s, long long lo, long long hi,
-    int scaled)
+main_number(
+    const char *opt, const char *s, long long lo, long long hi, int scaled)
 {
 	long long v;
 
-	if ((scaled ? conf_size(s, lo, hi, &v) : conf_number(s, lo, hi,
-	    &v)) == -1)
+	if ((scaled ? conf_size(s, lo, hi, &v) : conf_number(s, lo, hi, &v)) ==
+	    -1)
 		main_usage_error("invalid value '%s' for %s (expected %lld to "
-		    "%lld)", s, opt, lo, hi);
+				 "%lld)",
+		    s, opt, lo, hi);
 	return v;
 }
 
@@ -116,7 +124,8 @@ main_rate(const char *s)
 
 	if (conf_real(s, 0, MAIN_MAX_RATE, &v) == -1)
 		main_usage_error("invalid value '%s' for --rate (expected a "
-		    "number of lines per second, 0 for no limit)", s);
+				 "number of lines per second, 0 for no limit)",
+		    s);
 	return v;
 }
 
@@ -128,8 +137,8 @@ main_read_password(const char *path)
 
 	if (conf_first_line(path, line, sizeof line) == -1) {
 		fprintf(stderr, "chatd: cannot read password file %s: %s\n",
-		    path, errno == EINVAL ? "first line too long" :
-		    strerror(errno));
+		    path,
+		    errno == EINVAL ? "first line too long" : strerror(errno));
 		exit(1);
 	}
 	if (line[0] == '\0') {
@@ -142,12 +151,12 @@ main_read_password(const char *path)
 static void
 main_parse(int argc, char **argv, struct config *cfg)
 {
-	const char	*password_file = NULL, *env;
-	int		 ch, level = LOG_INFO;
+	const char *password_file = NULL, *env;
+	int ch, level = LOG_INFO;
 
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":p:b:m:vqhV", main_options,
-	    NULL)) != -1) {
+	while ((ch = getopt_long(
+		    argc, argv, ":p:b:m:vqhV", main_options, NULL)) != -1) {
 		switch (ch) {
 		case 'p':
 			main_number("--port", optarg, 0, 65535, 0);
@@ -157,12 +166,14 @@ main_parse(int argc, char **argv, struct config *cfg)
 			cfg->bind = optarg;
 			break;
 		case 'm':
-			cfg->max_clients = (int)main_number("--max-clients",
-			    optarg, 1, INT_MAX, 0);
+			cfg->max_clients = (int)main_number(
+			    "--max-clients", optarg, 1, INT_MAX, 0);
 			if (cfg->max_clients > MAIN_MAX_CLIENTS)
-				main_usage_error("--max-clients %s is too "
+				main_usage_error(
+				    "--max-clients %s is too "
 				    "large: select() can watch at most %d "
-				    "clients here", optarg, MAIN_MAX_CLIENTS);
+				    "clients here",
+				    optarg, MAIN_MAX_CLIENTS);
 			break;
 		case OPT_MAX_QUEUE:
 			cfg->max_queue = (size_t)main_number("--max-queue",
@@ -176,12 +187,12 @@ main_parse(int argc, char **argv, struct config *cfg)
 			cfg->rate = main_rate(optarg);
 			break;
 		case OPT_BURST:
-			cfg->burst = (double)main_number("--burst", optarg, 1,
-			    1000000, 0);
+			cfg->burst = (double)main_number(
+			    "--burst", optarg, 1, 1000000, 0);
 			break;
 		case OPT_MAX_PER_IP:
-			cfg->max_per_ip = (int)main_number("--max-per-ip",
-			    optarg, 0, INT_MAX, 0);
+			cfg->max_per_ip = (int)main_number(
+			    "--max-per-ip", optarg, 0, INT_MAX, 0);
 			break;
 		case OPT_PASSWORD_FILE:
 			password_file = optarg;
@@ -206,8 +217,8 @@ main_parse(int argc, char **argv, struct config *cfg)
 			printf("chatd %s\n", CHAT_VERSION);
 			exit(0);
 		case ':':
-			main_usage_error("option %s needs a value",
-			    argv[optind - 1]);
+			main_usage_error(
+			    "option %s needs a value", argv[optind - 1]);
 		default:
 			main_usage_error("unknown option %s", argv[optind - 1]);
 		}
@@ -225,16 +236,17 @@ main_parse(int argc, char **argv, struct config *cfg)
 static void
 main_raise_nofile(int max_clients)
 {
-	struct rlimit	rl;
-	rlim_t		need = (rlim_t)max_clients + CHATD_RESERVED_FDS;
+	struct rlimit rl;
+	rlim_t need = (rlim_t)max_clients + CHATD_RESERVED_FDS;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur >= need)
 		return;
 	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= need ?
-	    need : rl.rlim_max;
+	    need :
+	    rl.rlim_max;
 	if (setrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur < need)
 		log_warn("open-file limit is %llu, below the %llu that %d "
-		    "clients need: the rest will get 'server full'",
+			 "clients need: the rest will get 'server full'",
 		    (unsigned long long)rl.rlim_cur, (unsigned long long)need,
 		    max_clients);
 }
@@ -243,8 +255,8 @@ main_raise_nofile(int max_clients)
 static void
 main_on_signal(int sig)
 {
-	unsigned char	b = sig == SIGUSR1 ? SERVER_SIG_STATS : SERVER_SIG_STOP;
-	int		saved = errno;
+	unsigned char b = sig == SIGUSR1 ? SERVER_SIG_STATS : SERVER_SIG_STOP;
+	int saved = errno;
 
 	if (write(main_sig_pipe[1], &b, 1) == -1) {
 		/* Pipe full: a byte is already waiting. */
@@ -255,8 +267,8 @@ main_on_signal(int sig)
 static int
 main_signals(void)
 {
-	struct sigaction	sa;
-	int			i;
+	struct sigaction sa;
+	int i;
 
 	if (pipe(main_sig_pipe) == -1)
 		return -1;
@@ -280,7 +292,7 @@ main_signals(void)
 int
 main(int argc, char **argv)
 {
-	struct config	 cfg = {
+	struct config cfg = {
 		.port = CHAT_DEFAULT_PORT_STR,
 		.max_clients = CHATD_MAX_CLIENTS,
 		.max_queue = CHATD_MAX_QUEUE,
@@ -289,9 +301,9 @@ main(int argc, char **argv)
 		.burst = CHATD_BURST,
 		.login_timeout = CHATD_LOGIN_TIMEOUT,
 	};
-	struct server	 srv;
-	const char	*cause = "unknown error";
-	int		 rv;
+	struct server srv;
+	const char *cause = "unknown error";
+	int rv;
 
 	main_parse(argc, argv, &cfg);
 	main_raise_nofile(cfg.max_clients);

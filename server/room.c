@@ -15,8 +15,8 @@ room_find(struct server *srv, const char *name)
 	struct room *r;
 
 	TAILQ_FOREACH(r, &srv->rooms, entry)
-		if (text_casecmp(r->name, name) == 0)
-			return r;
+	if (text_casecmp(r->name, name) == 0)
+		return r;
 	return NULL;
 }
 
@@ -31,8 +31,8 @@ room_create(struct server *srv, const char *name)
 	snprintf(r->name, sizeof r->name, "%s", name);
 	TAILQ_INIT(&r->members);
 	TAILQ_FOREACH(after, &srv->rooms, entry)
-		if (text_casecmp(after->name, name) > 0)
-			break;
+	if (text_casecmp(after->name, name) > 0)
+		break;
 	if (after != NULL)
 		TAILQ_INSERT_BEFORE(after, r, entry);
 	else
@@ -45,8 +45,8 @@ room_create(struct server *srv, const char *name)
 int
 room_enter(struct client *c, const char *name)
 {
-	struct server	*srv = c->srv;
-	struct room	*r;
+	struct server *srv = c->srv;
+	struct room *r;
 
 	if ((r = room_find(srv, name)) == NULL &&
 	    (r = room_create(srv, name)) == NULL)
@@ -82,8 +82,8 @@ room_send(struct room *r, const struct client *except, const struct buf *line)
 	struct client *m;
 
 	TAILQ_FOREACH(m, &r->members, room_entry)
-		if (m != except)
-			client_send(m, buf_data(line), buf_len(line));
+	if (m != except)
+		client_send(m, buf_data(line), buf_len(line));
 }
 
 void
@@ -105,12 +105,11 @@ room_action(struct client *from, const char *text, size_t len)
 }
 
 void
-room_notice(struct room *r, const struct client *except, const char *fmt,
-    ...)
+room_notice(struct room *r, const struct client *except, const char *fmt, ...)
 {
-	struct buf	*b;
-	va_list		 ap;
-	int		 rv;
+	struct buf *b;
+	va_list ap;
+	int rv;
 
 	if (TAILQ_EMPTY(&r->members))
 		return;
@@ -121,4 +120,3 @@ room_notice(struct room *r, const struct client *except, const char *fmt,
 	if (rv == 0)
 		room_send(r, except, b);
 }
-

@@ -20,8 +20,8 @@
 #include "server.h"
 #include "wire.h"
 
-static void	server_on_accept(struct loop *, int, void *);
-static void	server_on_signal(struct loop *, int, void *);
+static void server_on_accept(struct loop *, int, void *);
+static void server_on_signal(struct loop *, int, void *);
 
 int64_t
 server_now_ms(void)
@@ -37,8 +37,8 @@ server_add_listener(struct server *srv, int fd)
 {
 	char name[NET_ADDRSTRLEN];
 
-	if (loop_add(srv->loop, fd, LOOP_READ, server_on_accept, NULL,
-	    srv) == -1) {
+	if (loop_add(srv->loop, fd, LOOP_READ, server_on_accept, NULL, srv) ==
+	    -1) {
 		close(fd);
 		return -1;
 	}
@@ -78,7 +78,7 @@ server_init(struct server *srv, const struct config *cfg, int sig_fd,
 	}
 	srv->sig_fd = sig_fd;
 	if (loop_add(srv->loop, sig_fd, LOOP_READ, server_on_signal, NULL,
-	    srv) == -1) {
+		srv) == -1) {
 		*cause = strerror(errno);
 		return -1;
 	}
@@ -99,8 +99,8 @@ server_init(struct server *srv, const struct config *cfg, int sig_fd,
 void
 server_free(struct server *srv)
 {
-	struct client	*c;
-	int		 i;
+	struct client *c;
+	int i;
 
 	while ((c = TAILQ_FIRST(&srv->clients)) != NULL) {
 		room_leave(c);
@@ -128,8 +128,8 @@ server_free(struct server *srv)
 static void
 server_refuse(struct server *srv, int fd, const char *why)
 {
-	struct buf	b;
-	ssize_t		n;
+	struct buf b;
+	ssize_t n;
 
 	buf_init(&b);
 	if (wire_notice(&b, 1, "%s", why) == 0) {
@@ -145,12 +145,12 @@ server_refuse(struct server *srv, int fd, const char *why)
 static int
 server_count_addr(struct server *srv, const char *addr)
 {
-	struct client	*c;
-	int		 n = 0;
+	struct client *c;
+	int n = 0;
 
 	TAILQ_FOREACH(c, &srv->clients, entry)
-		if (!c->dead && strcmp(c->addr, addr) == 0)
-			n++;
+	if (!c->dead && strcmp(c->addr, addr) == 0)
+		n++;
 	return n;
 }
 
@@ -161,16 +161,15 @@ server_pause_accept(struct server *srv, int on)
 
 	for (i = 0; i < srv->nlisteners; i++)
 		loop_set(srv->loop, srv->listeners[i], on ? 0 : LOOP_READ);
-	srv->accept_paused_until = on ?
-	    srv->now_ms + CHATD_ACCEPT_PAUSE_MS : 0;
+	srv->accept_paused_until = on ? srv->now_ms + CHATD_ACCEPT_PAUSE_MS : 0;
 }
 
 /* EMFILE: give up the spare descriptor, take the connection, refuse it. */
 static void
 server_accept_emfile(struct server *srv, int lfd)
 {
-	char	peer[NET_ADDRSTRLEN];
-	int	fd;
+	char peer[NET_ADDRSTRLEN];
+	int fd;
 
 	close(srv->spare_fd);
 	srv->spare_fd = -1;
@@ -184,9 +183,9 @@ server_accept_emfile(struct server *srv, int lfd)
 static void
 server_on_accept(struct loop *l, int lfd, void *arg)
 {
-	struct server	*srv = arg;
-	char		 peer[NET_ADDRSTRLEN];
-	int		 fd, i;
+	struct server *srv = arg;
+	char peer[NET_ADDRSTRLEN];
+	int fd, i;
 
 	(void)l;
 	for (i = 0; i < CHATD_ACCEPTS_PER_PASS; i++) {
@@ -197,20 +196,20 @@ server_on_accept(struct loop *l, int lfd, void *arg)
 			    errno == EPERM)
 				continue;
 			if (errno == EMFILE && srv->spare_fd != -1) {
-				log_warn("accept: %s; refusing",
-				    strerror(errno));
+				log_warn(
+				    "accept: %s; refusing", strerror(errno));
 				server_accept_emfile(srv, lfd);
 				continue;
 			}
 			/* ENFILE, ENOBUFS, ENOMEM: retrying at once would
 			 * only spin. */
 			log_warn("accept: %s; pausing new connections for "
-			    "%d ms", strerror(errno), CHATD_ACCEPT_PAUSE_MS);
+				 "%d ms",
+			    strerror(errno), CHATD_ACCEPT_PAUSE_MS);
 			server_pause_accept(srv, 1);
 			return;
 		}
-		if (srv->nclients >= srv->cfg.max_clients ||
-		    fd >= FD_SETSIZE) {
+		if (srv->nclients >= srv->cfg.max_clients || fd >= FD_SETSIZE) {
 			log_warn("server full: refusing %s", peer);
 			srv->stats.rejected_full++;
 			server_refuse(srv, fd, "server full");
@@ -220,8 +219,8 @@ server_on_accept(struct loop *l, int lfd, void *arg)
 		    server_count_addr(srv, peer) >= srv->cfg.max_per_ip) {
 			log_warn("too many connections from %s", peer);
 			srv->stats.rejected_ip++;
-			server_refuse(srv, fd,
-			    "too many connections from your address");
+			server_refuse(
+			    srv, fd, "too many connections from your address");
 			continue;
 		}
 		client_new(srv, fd, peer);
@@ -231,9 +230,9 @@ server_on_accept(struct loop *l, int lfd, void *arg)
 static void
 server_on_signal(struct loop *l, int fd, void *arg)
 {
-	struct server	*srv = arg;
-	unsigned char	 sigs[64];
-	ssize_t		 n, i;
+	struct server *srv = arg;
+	unsigned char sigs[64];
+	ssize_t n, i;
 
 	(void)l;
 	if ((n = read(fd, sigs, sizeof sigs)) <= 0)
@@ -249,8 +248,8 @@ server_on_signal(struct loop *l, int fd, void *arg)
 void
 server_stop(struct server *srv)
 {
-	struct client	*c;
-	int		 i;
+	struct client *c;
+	int i;
 
 	if (srv->stopping)
 		return;
@@ -265,7 +264,8 @@ server_stop(struct server *srv)
 		unlink(srv->cfg.unix_path);
 	srv->nlisteners = 0;
 	/* Everyone goes at once: no quit notices, just the one line. */
-	TAILQ_FOREACH(c, &srv->clients, entry) {
+	TAILQ_FOREACH(c, &srv->clients, entry)
+	{
 		if (c->dead || c->closing)
 			continue;
 		room_leave(c);
@@ -277,20 +277,20 @@ server_stop(struct server *srv)
 void
 server_log_stats(struct server *srv)
 {
-	const struct stats	*st = &srv->stats;
-	struct client		*c;
-	size_t			 queued = 0;
+	const struct stats *st = &srv->stats;
+	struct client *c;
+	size_t queued = 0;
 
 	TAILQ_FOREACH(c, &srv->clients, entry)
-		queued += buf_len(&c->out);
-	log_info("stats: clients=%d rooms=%d lines_in=%llu lines_out=%llu "
+	queued += buf_len(&c->out);
+	log_info(
+	    "stats: clients=%d rooms=%d lines_in=%llu lines_out=%llu "
 	    "bytes_in=%llu bytes_out=%llu queued=%zu disconnects: quit=%llu "
 	    "closed=%llu reset=%llu slow=%llu error=%llu timeout=%llu "
 	    "password=%llu full=%llu per_ip=%llu shutdown=%llu",
-	    srv->nclients, srv->nrooms,
-	    (unsigned long long)st->lines_in, (unsigned long long)st->lines_out,
-	    (unsigned long long)st->bytes_in, (unsigned long long)st->bytes_out,
-	    queued,
+	    srv->nclients, srv->nrooms, (unsigned long long)st->lines_in,
+	    (unsigned long long)st->lines_out, (unsigned long long)st->bytes_in,
+	    (unsigned long long)st->bytes_out, queued,
 	    (unsigned long long)st->quits[QUIT_REQUEST],
 	    (unsigned long long)st->quits[QUIT_CLOSED],
 	    (unsigned long long)st->quits[QUIT_RESET],
@@ -328,8 +328,8 @@ server_trim(struct server *srv)
 static int
 server_timeout(struct server *srv)
 {
-	int64_t	t = srv->next_cron_ms - srv->now_ms;
-	int	w;
+	int64_t t = srv->next_cron_ms - srv->now_ms;
+	int w;
 
 	if ((w = client_wait_ms(srv)) >= 0 && w < t)
 		t = w;
@@ -358,8 +358,9 @@ server_run(struct server *srv)
 		client_reap(srv);
 		client_flush_all(srv);
 		client_reap(srv);
-		if (srv->stopping && (TAILQ_EMPTY(&srv->clients) ||
-		    srv->now_ms >= srv->shutdown_deadline))
+		if (srv->stopping &&
+		    (TAILQ_EMPTY(&srv->clients) ||
+			srv->now_ms >= srv->shutdown_deadline))
 			break;
 		if (loop_poll(srv->loop, server_timeout(srv)) == -1) {
 			log_error("select: %s", strerror(errno));

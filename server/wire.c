@@ -10,10 +10,10 @@
 static const char *
 wire_stamp(void)
 {
-	static char	stamp[CHAT_STAMP_LEN + 1];
-	static time_t	last = -1;
-	struct tm	tm;
-	time_t		now = time(NULL);
+	static char stamp[CHAT_STAMP_LEN + 1];
+	static time_t last = -1;
+	struct tm tm;
+	time_t now = time(NULL);
 
 	if (now != last) {
 		localtime_r(&now, &tm);
@@ -50,15 +50,13 @@ wire_action(struct buf *out, const char *nick, const char *text, size_t len)
 }
 
 int
-wire_private_in(struct buf *out, const char *from, const char *text,
-    size_t len)
+wire_private_in(struct buf *out, const char *from, const char *text, size_t len)
 {
 	return wire_line(out, "*", from, "* ", text, len);
 }
 
 int
-wire_private_out(struct buf *out, const char *to, const char *text,
-    size_t len)
+wire_private_out(struct buf *out, const char *to, const char *text, size_t len)
 {
 	return wire_line(out, "-> *", to, "* ", text, len);
 }
@@ -66,10 +64,10 @@ wire_private_out(struct buf *out, const char *to, const char *text,
 int
 wire_vnotice(struct buf *out, int error, const char *fmt, va_list ap)
 {
-	const char	*prefix = error ? CHAT_ERROR_PREFIX : CHAT_NOTICE_PREFIX;
-	char		*dst;
-	va_list		 aq;
-	int		 n;
+	const char *prefix = error ? CHAT_ERROR_PREFIX : CHAT_NOTICE_PREFIX;
+	char *dst;
+	va_list aq;
+	int n;
 
 	va_copy(aq, ap);
 	n = vsnprintf(NULL, 0, fmt, aq);
@@ -89,8 +87,8 @@ wire_vnotice(struct buf *out, int error, const char *fmt, va_list ap)
 int
 wire_notice(struct buf *out, int error, const char *fmt, ...)
 {
-	va_list	ap;
-	int	rv;
+	va_list ap;
+	int rv;
 
 	va_start(ap, fmt);
 	rv = wire_vnotice(out, error, fmt, ap);

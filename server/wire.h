@@ -12,17 +12,17 @@
 
 #include "buf.h"
 
-int	wire_message(struct buf *out, const char *nick, const char *text,
-	    size_t len);
-int	wire_action(struct buf *out, const char *nick, const char *text,
-	    size_t len);
-int	wire_private_in(struct buf *out, const char *from, const char *text,
-	    size_t len);
-int	wire_private_out(struct buf *out, const char *to, const char *text,
-	    size_t len);
+int wire_message(
+    struct buf *out, const char *nick, const char *text, size_t len);
+int wire_action(
+    struct buf *out, const char *nick, const char *text, size_t len);
+int wire_private_in(
+    struct buf *out, const char *from, const char *text, size_t len);
+int wire_private_out(
+    struct buf *out, const char *to, const char *text, size_t len);
 /* A notice, or with error set an error line, from a printf format. */
-int	wire_vnotice(struct buf *out, int error, const char *fmt, va_list ap);
-int	wire_notice(struct buf *out, int error, const char *fmt, ...)
-	    __attribute__((format(printf, 3, 4)));
+int wire_vnotice(struct buf *out, int error, const char *fmt, va_list ap);
+int wire_notice(struct buf *out, int error, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 #endif

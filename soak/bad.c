@@ -9,25 +9,25 @@
 
 /* How long the server may take to answer or close, before it counts as a
  * stall. Generous: the loop is busy with floods at the same time. */
-#define BAD_ANSWER_MS		10000
+#define BAD_ANSWER_MS           10000
 /* A never-reader that wakes drains for this long to see if it was dropped. */
-#define NEVERREAD_WAKE_MS	3000
+#define NEVERREAD_WAKE_MS       3000
 /* Feeders fill the kernel's buffers and --max-queue in about 10 s; one
  * that lives twice that and is still connected was never dropped. */
-#define NEVERREAD_LIFE_MIN_MS	20000
-#define NEVERREAD_LIFE_MAX_MS	40000
+#define NEVERREAD_LIFE_MIN_MS   20000
+#define NEVERREAD_LIFE_MAX_MS   40000
 /* Silent never-readers get only #lobby's floods: fewer, and longer lives. */
-#define NEVERREAD_SILENT_MAX	2
-#define NEVERREAD_SILENT_MIN_MS	60000
-#define NEVERREAD_SILENT_MAX_MS	150000
+#define NEVERREAD_SILENT_MAX    2
+#define NEVERREAD_SILENT_MIN_MS 60000
+#define NEVERREAD_SILENT_MAX_MS 150000
 /* Feeding rate when the server has no flood control. */
-#define NEVERREAD_FEED_RATE	50
-#define RESET_HELPS		30
-#define RESET_AFTER_MIN_MS	100
-#define RESET_AFTER_MAX_MS	800
-#define SLOWLORIS_LIFE_MIN_MS	5000
-#define SLOWLORIS_LIFE_MAX_MS	30000
-#define SLOWLORIS_BYTE_MS	1000
+#define NEVERREAD_FEED_RATE     50
+#define RESET_HELPS             30
+#define RESET_AFTER_MIN_MS      100
+#define RESET_AFTER_MAX_MS      800
+#define SLOWLORIS_LIFE_MIN_MS   5000
+#define SLOWLORIS_LIFE_MAX_MS   30000
+#define SLOWLORIS_BYTE_MS       1000
 
 static void
 bad_ignore_line(struct soak *s, struct sconn *c, char *line, size_t len)
@@ -59,8 +59,14 @@ bad_stop_close(struct soak *s, struct sconn *c)
  * LF) and close without reading; the same but half-close and wait for the
  * server to finish and close its side.
  */
-enum { VANISH_NOW, VANISH_RST, VANISH_WELCOME, VANISH_LINES, VANISH_HALF,
-	VANISH_NVARIANTS };
+enum {
+	VANISH_NOW,
+	VANISH_RST,
+	VANISH_WELCOME,
+	VANISH_LINES,
+	VANISH_HALF,
+	VANISH_NVARIANTS
+};
 
 static void
 vanish_lines(struct soak *s, struct sconn *c)
@@ -106,9 +112,13 @@ vanish_start(struct soak *s, struct sconn *c)
 static void
 vanish_timer(struct soak *s, struct sconn *c)
 {
-	soak_violation(s, c, c->variant == VANISH_WELCOME ? "no welcome "
-	    "within %d ms" : "the server did not close a half-closed "
-	    "connection within %d ms", BAD_ANSWER_MS);
+	soak_violation(s, c,
+	    c->variant == VANISH_WELCOME ?
+		"no welcome "
+		"within %d ms" :
+		"the server did not close a half-closed "
+		"connection within %d ms",
+	    BAD_ANSWER_MS);
 	sconn_close(s, c, 0);
 }
 
@@ -135,10 +145,8 @@ vanish_closed(struct soak *s, struct sconn *c, int err)
 	    c->variant, err ? strerror(err) : "EOF");
 }
 
-const struct soak_kind_ops soak_vanish_ops = {
-	"vanish", vanish_start, vanish_timer, vanish_line, vanish_closed,
-	bad_stop_close
-};
+const struct soak_kind_ops soak_vanish_ops = { "vanish", vanish_start,
+	vanish_timer, vanish_line, vanish_closed, bad_stop_close };
 
 /*
  * Reset mid-write: ask for plenty of output (/help, many times) into a
@@ -153,8 +161,8 @@ reset_start(struct soak *s, struct sconn *c)
 	for (int i = 0; i < RESET_HELPS; i++)
 		sconn_printf(c, "/help\n");
 	s->count[c->kind].lines_sent += RESET_HELPS;
-	c->next_ms = c->born_ms + soak_between(s, RESET_AFTER_MIN_MS,
-	    RESET_AFTER_MAX_MS);
+	c->next_ms = c->born_ms +
+	    soak_between(s, RESET_AFTER_MIN_MS, RESET_AFTER_MAX_MS);
 }
 
 static void
@@ -171,10 +179,8 @@ reset_stop(struct soak *s, struct sconn *c)
 	sconn_close(s, c, 1);
 }
 
-const struct soak_kind_ops soak_reset_ops = {
-	"reset", reset_start, reset_timer, bad_ignore_line, bad_closed_counted,
-	reset_stop
-};
+const struct soak_kind_ops soak_reset_ops = { "reset", reset_start, reset_timer,
+	bad_ignore_line, bad_closed_counted, reset_stop };
 
 /*
  * Never-read: read nothing, so that the server's queue for it grows until
@@ -221,11 +227,13 @@ neverread_start(struct soak *s, struct sconn *c)
 	if (c->variant == NEVERREAD_ROOM)
 		sconn_printf(c, "/join #%s\n", s->cfg.room);
 	if (c->variant == NEVERREAD_SILENT)
-		c->end_ms = c->born_ms + soak_between(s,
-		    NEVERREAD_SILENT_MIN_MS, NEVERREAD_SILENT_MAX_MS);
+		c->end_ms = c->born_ms +
+		    soak_between(
+			s, NEVERREAD_SILENT_MIN_MS, NEVERREAD_SILENT_MAX_MS);
 	else
-		c->end_ms = c->born_ms + soak_between(s,
-		    NEVERREAD_LIFE_MIN_MS, NEVERREAD_LIFE_MAX_MS);
+		c->end_ms = c->born_ms +
+		    soak_between(
+			s, NEVERREAD_LIFE_MIN_MS, NEVERREAD_LIFE_MAX_MS);
 	c->next_ms = c->variant == NEVERREAD_SILENT ? c->end_ms : c->born_ms;
 }
 
@@ -233,9 +241,9 @@ neverread_start(struct soak *s, struct sconn *c)
 static void
 neverread_feed(struct soak *s, struct sconn *c)
 {
-	char	head[64];
-	size_t	len = (size_t)s->cfg.max_line;
-	int	n;
+	char head[64];
+	size_t len = (size_t)s->cfg.max_line;
+	int n;
 
 	n = snprintf(head, sizeof head, "/msg nr%u ", c->id);
 	sconn_send(c, head, (size_t)n);
@@ -268,8 +276,9 @@ neverread_timer(struct soak *s, struct sconn *c)
 		/* Keep a little queued, no more: flood control paces us. */
 		if (buf_len(&c->out) < (size_t)s->cfg.max_line * 2)
 			neverread_feed(s, c);
-		c->next_ms = now + (int64_t)(1000.0 / (s->cfg.rate > 0 ?
-		    s->cfg.rate : NEVERREAD_FEED_RATE));
+		c->next_ms = now +
+		    (int64_t)(1000.0 /
+			(s->cfg.rate > 0 ? s->cfg.rate : NEVERREAD_FEED_RATE));
 		return;
 	}
 	if (c->state == NEVERREAD_ASLEEP) {
@@ -282,13 +291,16 @@ neverread_timer(struct soak *s, struct sconn *c)
 	else
 		s->count[c->kind].survived++;
 	if (!c->m && c->variant != NEVERREAD_SILENT)
-		soak_violation(s, c, "fed itself %llu lines of %d bytes, "
+		soak_violation(s, c,
+		    "fed itself %llu lines of %d bytes, "
 		    "echoed twice, unread for %lld ms, and was never dropped "
-		    "as too slow", (unsigned long long)c->n, s->cfg.max_line,
+		    "as too slow",
+		    (unsigned long long)c->n, s->cfg.max_line,
 		    (long long)(c->end_ms - c->born_ms));
-	soak_debug(s, "neverread #%u (variant %d) %s after %lld ms, %llu "
-	    "lines fed, %zu bytes unsent", c->id, c->variant,
-	    c->m ? "cut short" : "survived",
+	soak_debug(s,
+	    "neverread #%u (variant %d) %s after %lld ms, %llu "
+	    "lines fed, %zu bytes unsent",
+	    c->id, c->variant, c->m ? "cut short" : "survived",
 	    (long long)(soak_now_ms() - c->born_ms), (unsigned long long)c->n,
 	    buf_len(&c->out));
 	sconn_close(s, c, 0);
@@ -313,10 +325,8 @@ neverread_stop(struct soak *s, struct sconn *c)
 	}
 }
 
-const struct soak_kind_ops soak_neverread_ops = {
-	"neverread", neverread_start, neverread_timer, bad_ignore_line,
-	neverread_closed, neverread_stop
-};
+const struct soak_kind_ops soak_neverread_ops = { "neverread", neverread_start,
+	neverread_timer, bad_ignore_line, neverread_closed, neverread_stop };
 
 /*
  * Slowloris: one byte a second of a line with no LF, reading what the
@@ -331,17 +341,17 @@ static void
 slowloris_start(struct soak *s, struct sconn *c)
 {
 	c->variant = (int)soak_between(s, 0, SLOW_NVARIANTS - 1);
-	c->end_ms = c->born_ms + soak_between(s, SLOWLORIS_LIFE_MIN_MS,
-	    SLOWLORIS_LIFE_MAX_MS);
+	c->end_ms = c->born_ms +
+	    soak_between(s, SLOWLORIS_LIFE_MIN_MS, SLOWLORIS_LIFE_MAX_MS);
 	c->next_ms = c->born_ms + SLOWLORIS_BYTE_MS;
 }
 
 static void
 slowloris_timer(struct soak *s, struct sconn *c)
 {
-	char	 head[64];
-	int	 hl;
-	int64_t	 now = soak_now_ms();
+	char head[64];
+	int hl;
+	int64_t now = soak_now_ms();
 
 	if (c->state == SLOW_WAIT_BYE) {
 		soak_violation(s, c, "no bye and close within %d ms of /quit",
@@ -407,7 +417,5 @@ slowloris_stop(struct soak *s, struct sconn *c)
 		bad_stop_close(s, c);
 }
 
-const struct soak_kind_ops soak_slowloris_ops = {
-	"slowloris", slowloris_start, slowloris_timer, slowloris_line,
-	slowloris_closed, slowloris_stop
-};
+const struct soak_kind_ops soak_slowloris_ops = { "slowloris", slowloris_start,
+	slowloris_timer, slowloris_line, slowloris_closed, slowloris_stop };

@@ -17,15 +17,15 @@
 #include "soak.h"
 
 /* Longest poll() sleep: spawning is paced by it. */
-#define SOAK_TICK_MS		20
-#define SOAK_JOIN_MS		10000
+#define SOAK_TICK_MS       20
+#define SOAK_JOIN_MS       10000
 /* Past the run and the drain, the process gives up (SIGALRM kills it). */
-#define SOAK_ALARM_SLACK_S	60
+#define SOAK_ALARM_SLACK_S 60
 
 /* How often each bad kind is started, and how many may be alive at once. */
 static const struct {
-	int64_t	every_ms;
-	int	max_alive;
+	int64_t every_ms;
+	int max_alive;
 } soak_mix[KIND_COUNT] = {
 	[KIND_VANISH] = { 50, 20 },
 	[KIND_RESET] = { 250, 8 },
@@ -39,21 +39,27 @@ static void
 soak_usage(FILE *f)
 {
 	fprintf(f,
-"usage: chatsoak -p PORT [options]\n"
-"  -H, --host HOST        server address (default 127.0.0.1)\n"
-"  -p, --port PORT        server port (required)\n"
-"  -s, --seconds N        how long to run the mix (default 60)\n"
-"  -g, --good N           well-behaved clients (default 8, at most %d)\n"
-"      --good-rate R      lines per second per good client (default 10)\n"
-"      --max-line N       the server's --max-line (default %d)\n"
-"      --rate R           the server's --rate (default %g; 0: off)\n"
-"      --burst N          the server's --burst (default %d)\n"
-"      --room NAME        the good clients' room (default soak)\n"
-"      --drain N          seconds to wait for the last lines (default 30)\n"
-"      --seed N           random seed (default: from time and pid)\n"
-"  -v, --verbose          log progress on stderr\n"
-"Prints one summary line per kind and PASS or FAIL; exits 0 on PASS, 1 on\n"
-"FAIL, 2 on bad usage.\n",
+	    "usage: chatsoak -p PORT [options]\n"
+	    "  -H, --host HOST        server address (default 127.0.0.1)\n"
+	    "  -p, --port PORT        server port (required)\n"
+	    "  -s, --seconds N        how long to run the mix (default 60)\n"
+	    "  -g, --good N           well-behaved clients (default 8, at most "
+	    "%d)\n"
+	    "      --good-rate R      lines per second per good client "
+	    "(default 10)\n"
+	    "      --max-line N       the server's --max-line (default %d)\n"
+	    "      --rate R           the server's --rate (default %g; 0: "
+	    "off)\n"
+	    "      --burst N          the server's --burst (default %d)\n"
+	    "      --room NAME        the good clients' room (default soak)\n"
+	    "      --drain N          seconds to wait for the last lines "
+	    "(default 30)\n"
+	    "      --seed N           random seed (default: from time and "
+	    "pid)\n"
+	    "  -v, --verbose          log progress on stderr\n"
+	    "Prints one summary line per kind and PASS or FAIL; exits 0 on "
+	    "PASS, 1 on\n"
+	    "FAIL, 2 on bad usage.\n",
 	    SOAK_MAX_GOOD, CHAT_MAX_LINE, CHATD_RATE, CHATD_BURST);
 }
 
@@ -78,10 +84,17 @@ soak_number(const char *what, const char *s, double lo, double hi)
 static void
 soak_options(struct soak *s, int argc, char **argv)
 {
-	enum { O_GOOD_RATE = 256, O_MAX_LINE, O_RATE, O_BURST, O_ROOM,
-		O_DRAIN, O_SEED };
-	static const struct option opts[] = {
-		{ "host", required_argument, NULL, 'H' },
+	enum {
+		O_GOOD_RATE = 256,
+		O_MAX_LINE,
+		O_RATE,
+		O_BURST,
+		O_ROOM,
+		O_DRAIN,
+		O_SEED
+	};
+	static const struct option opts[] = { { "host", required_argument, NULL,
+						  'H' },
 		{ "port", required_argument, NULL, 'p' },
 		{ "seconds", required_argument, NULL, 's' },
 		{ "good", required_argument, NULL, 'g' },
@@ -93,11 +106,9 @@ soak_options(struct soak *s, int argc, char **argv)
 		{ "drain", required_argument, NULL, O_DRAIN },
 		{ "seed", required_argument, NULL, O_SEED },
 		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct soak_cfg	*cfg = &s->cfg;
-	int		 ch;
+		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
+	struct soak_cfg *cfg = &s->cfg;
+	int ch;
 
 	cfg->host = "127.0.0.1";
 	cfg->seconds = 60;
@@ -119,38 +130,38 @@ soak_options(struct soak *s, int argc, char **argv)
 			cfg->port = optarg;
 			break;
 		case 's':
-			cfg->seconds = (int)soak_number("--seconds", optarg, 1,
-			    86400);
+			cfg->seconds =
+			    (int)soak_number("--seconds", optarg, 1, 86400);
 			break;
 		case 'g':
-			cfg->ngood = (int)soak_number("--good", optarg, 2,
-			    SOAK_MAX_GOOD);
+			cfg->ngood = (int)soak_number(
+			    "--good", optarg, 2, SOAK_MAX_GOOD);
 			break;
 		case O_GOOD_RATE:
-			cfg->good_rate = soak_number("--good-rate", optarg,
-			    0.1, 1000);
+			cfg->good_rate =
+			    soak_number("--good-rate", optarg, 0.1, 1000);
 			break;
 		case O_MAX_LINE:
-			cfg->max_line = (int)soak_number("--max-line", optarg,
-			    128, 1 << 20);
+			cfg->max_line = (int)soak_number(
+			    "--max-line", optarg, 128, 1 << 20);
 			break;
 		case O_RATE:
 			cfg->rate = soak_number("--rate", optarg, 0, 1e6);
 			break;
 		case O_BURST:
-			cfg->burst = (int)soak_number("--burst", optarg, 1,
-			    1e6);
+			cfg->burst =
+			    (int)soak_number("--burst", optarg, 1, 1e6);
 			break;
 		case O_ROOM:
 			cfg->room = optarg;
 			break;
 		case O_DRAIN:
-			cfg->drain_seconds = (int)soak_number("--drain",
-			    optarg, 1, 3600);
+			cfg->drain_seconds =
+			    (int)soak_number("--drain", optarg, 1, 3600);
 			break;
 		case O_SEED:
-			cfg->seed = (uint64_t)soak_number("--seed", optarg, 1,
-			    1e18);
+			cfg->seed =
+			    (uint64_t)soak_number("--seed", optarg, 1, 1e18);
 			break;
 		case 'v':
 			cfg->verbose = 1;
@@ -164,8 +175,9 @@ soak_options(struct soak *s, int argc, char **argv)
 		}
 	}
 	if (optind != argc || cfg->port == NULL) {
-		fprintf(stderr, "chatsoak: %s\n", cfg->port == NULL ?
-		    "--port is required" : "unexpected argument");
+		fprintf(stderr, "chatsoak: %s\n",
+		    cfg->port == NULL ? "--port is required" :
+					"unexpected argument");
 		soak_usage(stderr);
 		exit(2);
 	}
@@ -217,8 +229,10 @@ soak_advance(struct soak *s, int64_t now)
 			s->run_end_ms = now + (int64_t)s->cfg.seconds * 1000;
 			soak_good_phase(s);
 		} else if (now - s->start_ms > SOAK_JOIN_MS) {
-			soak_violation(s, NULL, "good clients did not all join "
-			    "#%s within %d ms", s->cfg.room, SOAK_JOIN_MS);
+			soak_violation(s, NULL,
+			    "good clients did not all join "
+			    "#%s within %d ms",
+			    s->cfg.room, SOAK_JOIN_MS);
 			s->phase = PHASE_QUIT;
 			soak_good_phase(s);
 		}
@@ -231,8 +245,8 @@ soak_advance(struct soak *s, int64_t now)
 		s->drain_end_ms = now + (int64_t)s->cfg.drain_seconds * 1000;
 		for (int i = 0; i < s->nconns; i++)
 			if (!s->conns[i]->gone)
-				soak_ops(s->conns[i]->kind)->stop(s,
-				    s->conns[i]);
+				soak_ops(s->conns[i]->kind)
+				    ->stop(s, s->conns[i]);
 		break;
 	case PHASE_DRAIN:
 		if (soak_good_all_delivered(s) && !soak_bad_alive(s)) {
@@ -245,7 +259,8 @@ soak_advance(struct soak *s, int64_t now)
 
 				if (c->gone || c->kind == KIND_GOOD)
 					continue;
-				soak_violation(s, c, "still busy at the drain "
+				soak_violation(s, c,
+				    "still busy at the drain "
 				    "deadline");
 				sconn_close(s, c, 1);
 			}
@@ -283,8 +298,8 @@ soak_reap(struct soak *s)
 static void
 soak_hangup(struct soak *s, struct sconn *c)
 {
-	int		err = 0;
-	socklen_t	len = sizeof err;
+	int err = 0;
+	socklen_t len = sizeof err;
 
 	(void)getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len);
 	soak_ops(c->kind)->closed(s, c, err);
@@ -294,9 +309,9 @@ soak_hangup(struct soak *s, struct sconn *c)
 static void
 soak_loop(struct soak *s)
 {
-	static struct pollfd	 pfd[SOAK_MAX_CONNS];
-	int64_t			 due[KIND_COUNT] = { 0 }, now, wait;
-	int			 i, n;
+	static struct pollfd pfd[SOAK_MAX_CONNS];
+	int64_t due[KIND_COUNT] = { 0 }, now, wait;
+	int i, n;
 
 	while (s->phase != PHASE_DONE) {
 		now = soak_now_ms();
@@ -330,7 +345,8 @@ soak_loop(struct soak *s)
 		if (poll(pfd, (nfds_t)n, wait < 0 ? 0 : (int)wait) == -1) {
 			if (errno == EINTR)
 				continue;
-			fprintf(stderr, "chatsoak: poll: %s\n", strerror(errno));
+			fprintf(
+			    stderr, "chatsoak: poll: %s\n", strerror(errno));
 			exit(3);
 		}
 		for (i = 0; i < n; i++) {
@@ -342,11 +358,11 @@ soak_loop(struct soak *s)
 				(void)sconn_flush(s, c);
 			if (c->gone)
 				continue;
-			if (c->reading && (pfd[i].revents &
-			    (POLLIN | POLLHUP | POLLERR)))
+			if (c->reading &&
+			    (pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
 				(void)sconn_input(s, c);
-			else if (!c->reading && (pfd[i].revents &
-			    (POLLHUP | POLLERR)))
+			else if (!c->reading &&
+			    (pfd[i].revents & (POLLHUP | POLLERR)))
 				soak_hangup(s, c);
 		}
 	}
@@ -363,17 +379,19 @@ soak_report(struct soak *s)
 
 		total += n->started;
 		printf("chatsoak: %s clients=%" PRIu64 " finished=%" PRIu64
-		    " dropped=%" PRIu64 " survived=%" PRIu64 " checked=%" PRIu64
-		    " cut=%" PRIu64 " lines_sent=%" PRIu64 " bytes_sent=%" PRIu64
-		    " lines_recv=%" PRIu64 " connect_failed=%" PRIu64
-		    " violations=%" PRIu64 "\n", soak_ops((enum soak_kind)k)->name,
-		    n->started, n->finished, n->dropped, n->survived,
-		    n->checked, n->cut, n->lines_sent, n->bytes_sent,
-		    n->lines_recv, n->connect_failed, n->violations);
+		       " dropped=%" PRIu64 " survived=%" PRIu64
+		       " checked=%" PRIu64 " cut=%" PRIu64
+		       " lines_sent=%" PRIu64 " bytes_sent=%" PRIu64
+		       " lines_recv=%" PRIu64 " connect_failed=%" PRIu64
+		       " violations=%" PRIu64 "\n",
+		    soak_ops((enum soak_kind)k)->name, n->started, n->finished,
+		    n->dropped, n->survived, n->checked, n->cut, n->lines_sent,
+		    n->bytes_sent, n->lines_recv, n->connect_failed,
+		    n->violations);
 	}
 	printf("chatsoak: seed=%" PRIu64 " seconds=%.1f bad_clients=%" PRIu64
-	    " violations=%" PRIu64 "\n", s->cfg.seed,
-	    (double)(soak_now_ms() - s->start_ms) / 1000.0, total,
+	       " violations=%" PRIu64 "\n",
+	    s->cfg.seed, (double)(soak_now_ms() - s->start_ms) / 1000.0, total,
 	    s->violations);
 	printf("chatsoak: %s\n", s->violations == 0 ? "PASS" : "FAIL");
 }
@@ -381,8 +399,8 @@ soak_report(struct soak *s)
 int
 main(int argc, char **argv)
 {
-	static struct soak	s;
-	struct sigaction	sa;
+	static struct soak s;
+	struct sigaction sa;
 
 	soak_options(&s, argc, argv);
 	memset(&sa, 0, sizeof sa);
@@ -395,8 +413,8 @@ main(int argc, char **argv)
 
 	s.start_ms = soak_now_ms();
 	printf("chatsoak: %d good clients at %g lines/s in #%s for %ds "
-	    "against %s:%s (seed %" PRIu64 ")\n", s.cfg.ngood,
-	    s.cfg.good_rate, s.cfg.room, s.cfg.seconds, s.cfg.host,
+	       "against %s:%s (seed %" PRIu64 ")\n",
+	    s.cfg.ngood, s.cfg.good_rate, s.cfg.room, s.cfg.seconds, s.cfg.host,
 	    s.cfg.port, s.cfg.seed);
 	for (int i = 0; i < s.cfg.ngood; i++)
 		if (sconn_open(&s, KIND_GOOD) == NULL) {

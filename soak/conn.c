@@ -14,10 +14,10 @@
 #include "soak.h"
 
 /* Violations beyond this many are counted but not printed one by one. */
-#define SOAK_MAX_PRINTED	40
+#define SOAK_MAX_PRINTED  40
 /* Receive buffer for clients that must back up fast (never-readers). */
-#define SOAK_SMALL_RCVBUF	4096
-#define SOAK_READ_CHUNK		65536
+#define SOAK_SMALL_RCVBUF 4096
+#define SOAK_READ_CHUNK   65536
 
 static const struct soak_kind_ops *const sconn_ops[KIND_COUNT] = {
 	[KIND_GOOD] = &soak_good_ops,
@@ -101,9 +101,9 @@ soak_debug(struct soak *s, const char *fmt, ...)
 struct sconn *
 sconn_open(struct soak *s, enum soak_kind kind)
 {
-	struct sconn	*c;
-	const char	*cause;
-	int		 fd;
+	struct sconn *c;
+	const char *cause;
+	int fd;
 
 	if (s->nconns == SOAK_MAX_CONNS)
 		return NULL;
@@ -147,16 +147,16 @@ sconn_send(struct sconn *c, const void *p, size_t n)
 void
 sconn_printf(struct sconn *c, const char *fmt, ...)
 {
-	char	tmp[4096];
-	va_list	ap;
-	int	n;
+	char tmp[4096];
+	va_list ap;
+	int n;
 
 	va_start(ap, fmt);
 	n = vsnprintf(tmp, sizeof tmp, fmt, ap);
 	va_end(ap);
 	if (n > 0)
-		sconn_send(c, tmp, (size_t)n < sizeof tmp ? (size_t)n :
-		    sizeof tmp - 1);
+		sconn_send(c, tmp,
+		    (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
 }
 
 /* The server went away under us: tell the kind, then close quietly. */
@@ -196,10 +196,10 @@ sconn_flush(struct soak *s, struct sconn *c)
 int
 sconn_input(struct soak *s, struct sconn *c)
 {
-	char		*p, *line;
-	size_t		 len;
-	ssize_t		 n;
-	int		 eof = 0;
+	char *p, *line;
+	size_t len;
+	ssize_t n;
+	int eof = 0;
 
 	if ((p = buf_reserve(&c->in.buf, SOAK_READ_CHUNK)) == NULL) {
 		fprintf(stderr, "chatsoak: out of memory\n");

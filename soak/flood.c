@@ -6,21 +6,21 @@
 #include "soak.h"
 
 /* Keep this much queued towards the server while flooding. */
-#define FLOOD_QUEUE		32768
-#define FLOOD_TICK_MS		5
-#define FLOOD_LINES_MIN		150
-#define FLOOD_LINES_MAX		400
-#define FLOOD_LIFE_MIN_MS	2000
-#define FLOOD_LIFE_MAX_MS	8000
-#define FLOOD_LEN_MIN		50
-#define FLOOD_LEN_MAX		1000
+#define FLOOD_QUEUE        32768
+#define FLOOD_TICK_MS      5
+#define FLOOD_LINES_MIN    150
+#define FLOOD_LINES_MAX    400
+#define FLOOD_LIFE_MIN_MS  2000
+#define FLOOD_LIFE_MAX_MS  8000
+#define FLOOD_LEN_MIN      50
+#define FLOOD_LEN_MAX      1000
 /* Slack on the time flood control must take: timers are not exact. */
-#define FLOOD_RATE_SLACK	0.8
-#define FLOOD_ANSWER_MS		15000
-#define OVERSIZE_MAX_LINES	4
+#define FLOOD_RATE_SLACK   0.8
+#define FLOOD_ANSWER_MS    15000
+#define OVERSIZE_MAX_LINES 4
 /* Now and then a line far over the limit, to cross several reads. */
-#define OVERSIZE_HUGE		(256 * 1024)
-#define OVERSIZE_ANSWER_MS	20000
+#define OVERSIZE_HUGE      (256 * 1024)
+#define OVERSIZE_ANSWER_MS 20000
 
 /*
  * Flood: send lines as fast as the socket takes them, reading (and
@@ -34,12 +34,12 @@ enum { FLOOD_SENDING, FLOOD_WAIT_BYE };
 static void
 flood_fill(struct soak *s, struct sconn *c)
 {
-	char	line[FLOOD_LEN_MAX + 64];
-	int64_t	len, maxlen;
-	int	n;
+	char line[FLOOD_LEN_MAX + 64];
+	int64_t len, maxlen;
+	int n;
 
-	maxlen = s->cfg.max_line - 40 < FLOOD_LEN_MAX ?
-	    s->cfg.max_line - 40 : FLOOD_LEN_MAX;
+	maxlen = s->cfg.max_line - 40 < FLOOD_LEN_MAX ? s->cfg.max_line - 40 :
+							FLOOD_LEN_MAX;
 	while (buf_len(&c->out) < FLOOD_QUEUE &&
 	    (c->variant == FLOOD_UNBOUNDED || c->n < c->target)) {
 		n = snprintf(line, sizeof line, "flood %u %llu ", c->id,
@@ -56,8 +56,10 @@ flood_fill(struct soak *s, struct sconn *c)
 	if (c->variant == FLOOD_BOUNDED && c->n == c->target) {
 		sconn_printf(c, "/quit flood done\n");
 		c->state = FLOOD_WAIT_BYE;
-		c->next_ms = soak_now_ms() + FLOOD_ANSWER_MS + (s->cfg.rate > 0 ?
-		    (int64_t)((double)c->target * 1000.0 / s->cfg.rate) : 0);
+		c->next_ms = soak_now_ms() + FLOOD_ANSWER_MS +
+		    (s->cfg.rate > 0 ? (int64_t)((double)c->target * 1000.0 /
+					   s->cfg.rate) :
+				       0);
 	}
 }
 
@@ -66,8 +68,8 @@ flood_start(struct soak *s, struct sconn *c)
 {
 	c->variant = (int)soak_between(s, 0, 1);
 	c->target = (uint64_t)soak_between(s, FLOOD_LINES_MIN, FLOOD_LINES_MAX);
-	c->end_ms = c->born_ms + soak_between(s, FLOOD_LIFE_MIN_MS,
-	    FLOOD_LIFE_MAX_MS);
+	c->end_ms =
+	    c->born_ms + soak_between(s, FLOOD_LIFE_MIN_MS, FLOOD_LIFE_MAX_MS);
 	c->next_ms = c->born_ms + FLOOD_TICK_MS;
 	flood_fill(s, c);
 }
@@ -78,8 +80,10 @@ flood_timer(struct soak *s, struct sconn *c)
 	int64_t now = soak_now_ms();
 
 	if (c->state == FLOOD_WAIT_BYE) {
-		soak_violation(s, c, "no bye and close after %llu lines and "
-		    "/quit", (unsigned long long)c->n);
+		soak_violation(s, c,
+		    "no bye and close after %llu lines and "
+		    "/quit",
+		    (unsigned long long)c->n);
 		sconn_close(s, c, 1);
 		return;
 	}
@@ -96,9 +100,9 @@ flood_timer(struct soak *s, struct sconn *c)
 static void
 flood_line(struct soak *s, struct sconn *c, char *line, size_t len)
 {
-	char	*text = soak_unstamp(line, len);
-	double	 min_ms;
-	int64_t	 took;
+	char *text = soak_unstamp(line, len);
+	double min_ms;
+	int64_t took;
 
 	if (c->state != FLOOD_WAIT_BYE || text == NULL ||
 	    strcmp(text, "-!- bye") != 0)
@@ -107,13 +111,17 @@ flood_line(struct soak *s, struct sconn *c, char *line, size_t len)
 	took = soak_now_ms() - c->born_ms;
 	/* The bucket starts full (burst); each line after that, and the
 	 * /quit, waits for a token. */
-	min_ms = s->cfg.rate > 0 ? ((double)c->target + 1.0 -
-	    (double)s->cfg.burst) * 1000.0 / s->cfg.rate : 0.0;
+	min_ms = s->cfg.rate > 0 ?
+	    ((double)c->target + 1.0 - (double)s->cfg.burst) * 1000.0 /
+		s->cfg.rate :
+	    0.0;
 	if ((double)took < FLOOD_RATE_SLACK * min_ms)
-		soak_violation(s, c, "flood control: %llu lines and /quit "
+		soak_violation(s, c,
+		    "flood control: %llu lines and /quit "
 		    "done in %lld ms, at least %.0f ms expected at --rate %g "
-		    "--burst %d", (unsigned long long)c->target,
-		    (long long)took, min_ms, s->cfg.rate, s->cfg.burst);
+		    "--burst %d",
+		    (unsigned long long)c->target, (long long)took, min_ms,
+		    s->cfg.rate, s->cfg.burst);
 	else
 		s->count[c->kind].checked++;
 }
@@ -127,9 +135,10 @@ flood_closed(struct soak *s, struct sconn *c, int err)
 	}
 	s->count[c->kind].dropped++;
 	if (c->state == FLOOD_WAIT_BYE)
-		soak_violation(s, c, "closed after %llu lines and /quit "
-		    "without a bye (%s)", (unsigned long long)c->n,
-		    err ? strerror(err) : "EOF");
+		soak_violation(s, c,
+		    "closed after %llu lines and /quit "
+		    "without a bye (%s)",
+		    (unsigned long long)c->n, err ? strerror(err) : "EOF");
 }
 
 static void
@@ -141,10 +150,8 @@ flood_stop(struct soak *s, struct sconn *c)
 	sconn_close(s, c, 1);
 }
 
-const struct soak_kind_ops soak_flood_ops = {
-	"flood", flood_start, flood_timer, flood_line, flood_closed,
-	flood_stop
-};
+const struct soak_kind_ops soak_flood_ops = { "flood", flood_start, flood_timer,
+	flood_line, flood_closed, flood_stop };
 
 /*
  * Oversize: lines over --max-line (some CRLF-terminated, now and then a
@@ -155,8 +162,8 @@ const struct soak_kind_ops soak_flood_ops = {
 static void
 oversize_long(struct soak *s, struct sconn *c, size_t len, const char *end)
 {
-	char	chunk[4096];
-	size_t	n;
+	char chunk[4096];
+	size_t n;
 
 	memset(chunk, 'o', sizeof chunk);
 	for (; len > 0; len -= n) {
@@ -170,8 +177,8 @@ oversize_long(struct soak *s, struct sconn *c, size_t len, const char *end)
 static void
 oversize_start(struct soak *s, struct sconn *c)
 {
-	size_t	max = (size_t)s->cfg.max_line, len;
-	int	i;
+	size_t max = (size_t)s->cfg.max_line, len;
+	int i;
 
 	c->target = (uint64_t)soak_between(s, 1, OVERSIZE_MAX_LINES);
 	for (i = 0; i < (int)c->target; i++) {
@@ -179,8 +186,8 @@ oversize_start(struct soak *s, struct sconn *c)
 		if (soak_between(s, 0, 7) == 0)
 			len = OVERSIZE_HUGE;
 		else
-			len = max + 1 + (size_t)soak_between(s, 0,
-			    3 * (int64_t)max);
+			len = max + 1 +
+			    (size_t)soak_between(s, 0, 3 * (int64_t)max);
 		oversize_long(s, c, len, i % 2 ? "\r\n" : "\n");
 	}
 	/* Exactly the limit, with CR LF: the CR does not count. */
@@ -193,8 +200,8 @@ oversize_start(struct soak *s, struct sconn *c)
 static void
 oversize_timer(struct soak *s, struct sconn *c)
 {
-	soak_violation(s, c, "no bye and close within %d ms",
-	    OVERSIZE_ANSWER_MS);
+	soak_violation(
+	    s, c, "no bye and close within %d ms", OVERSIZE_ANSWER_MS);
 	sconn_close(s, c, 1);
 }
 
@@ -223,9 +230,10 @@ oversize_closed(struct soak *s, struct sconn *c, int err)
 		return;
 	}
 	if (c->n != c->target) {
-		soak_violation(s, c, "%llu \"line too long\" errors for %llu "
-		    "long lines", (unsigned long long)c->n,
-		    (unsigned long long)c->target);
+		soak_violation(s, c,
+		    "%llu \"line too long\" errors for %llu "
+		    "long lines",
+		    (unsigned long long)c->n, (unsigned long long)c->target);
 		return;
 	}
 	s->count[c->kind].finished++;
@@ -239,7 +247,5 @@ oversize_stop(struct soak *s, struct sconn *c)
 	(void)c;
 }
 
-const struct soak_kind_ops soak_oversize_ops = {
-	"oversize", oversize_start, oversize_timer, oversize_line,
-	oversize_closed, oversize_stop
-};
+const struct soak_kind_ops soak_oversize_ops = { "oversize", oversize_start,
+	oversize_timer, oversize_line, oversize_closed, oversize_stop };

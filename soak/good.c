@@ -7,11 +7,11 @@
 #include "soak.h"
 
 /* How long a good client waits for "-!- bye" and the close after /quit. */
-#define GOOD_QUIT_MS		10000
+#define GOOD_QUIT_MS    10000
 /* Room left in a line for the header "Ttoken seq time ". */
-#define GOOD_HEADER_MAX		64
-#define GOOD_PAD_MIN		8
-#define GOOD_PAD_MAX		300
+#define GOOD_HEADER_MAX 64
+#define GOOD_PAD_MIN    8
+#define GOOD_PAD_MAX    300
 
 /*
  * A good client talks only in the good room and checks every line it
@@ -20,24 +20,47 @@
  * function of (sender, seq) alone, so a receiver can check every byte.
  */
 struct soak_good {
-	int		 idx;
-	struct sconn	*c;
-	uint32_t	 token;
-	char		 nick[32];
-	int		 joined;
-	int		 bye;		/* "-!- bye" seen */
-	int		 closed;
-	uint64_t	 sent;
-	uint64_t	 next[SOAK_MAX_GOOD];
-	uint64_t	 delivered;
-	uint64_t	 gaps, dups, corrupt;
+	int idx;
+	struct sconn *c;
+	uint32_t token;
+	char nick[32];
+	int joined;
+	int bye; /* "-!- bye" seen */
+	int closed;
+	uint64_t sent;
+	uint64_t next[SOAK_MAX_GOOD];
+	uint64_t delivered;
+	uint64_t gaps, dups, corrupt;
 };
 
 /* Pieces of the padding: ASCII, spaces, and multi-byte UTF-8. */
 static const char *const good_pieces[] = {
-	"a", "b", "c", "d", "e", "f", "g", "h", "k", "m", "o", "q", "s",
-	"x", "z", "0", "7", " ", " ", "-", ".", "\xc3\xa9", "\xe2\x9c\x93",
-	"\xe6\x97\xa5\xe6\x9c\xac", "\xf0\x9f\x99\x82", "\t",
+	"a",
+	"b",
+	"c",
+	"d",
+	"e",
+	"f",
+	"g",
+	"h",
+	"k",
+	"m",
+	"o",
+	"q",
+	"s",
+	"x",
+	"z",
+	"0",
+	"7",
+	" ",
+	" ",
+	"-",
+	".",
+	"\xc3\xa9",
+	"\xe2\x9c\x93",
+	"\xe6\x97\xa5\xe6\x9c\xac",
+	"\xf0\x9f\x99\x82",
+	"\t",
 };
 
 static uint64_t
@@ -56,10 +79,10 @@ static size_t
 good_text(const struct soak *s, int idx, uint32_t token, uint64_t seq,
     int64_t sent_ms, char *out, size_t outlen)
 {
-	uint64_t	 h = good_mix(((uint64_t)idx << 40) ^ seq ^ s->cfg.seed);
-	size_t		 len, padmax, padlen, i, npieces;
-	const char	*piece;
-	int		 n;
+	uint64_t h = good_mix(((uint64_t)idx << 40) ^ seq ^ s->cfg.seed);
+	size_t len, padmax, padlen, i, npieces;
+	const char *piece;
+	int n;
 
 	n = snprintf(out, outlen, "T%08" PRIx32 " %" PRIu64 " %" PRId64 " ",
 	    token, seq, sent_ms);
@@ -104,22 +127,24 @@ good_start(struct soak *s, struct sconn *c)
 static void
 good_timer(struct soak *s, struct sconn *c)
 {
-	struct soak_good	*g = c->good;
-	char			 text[4096];
-	size_t			 n;
-	int64_t			 now = soak_now_ms(), gap;
+	struct soak_good *g = c->good;
+	char text[4096];
+	size_t n;
+	int64_t now = soak_now_ms(), gap;
 
 	if (s->phase == PHASE_QUIT) {
-		soak_violation(s, c, "%s: no bye and close within %d ms of "
-		    "/quit", g->nick, GOOD_QUIT_MS);
+		soak_violation(s, c,
+		    "%s: no bye and close within %d ms of "
+		    "/quit",
+		    g->nick, GOOD_QUIT_MS);
 		sconn_close(s, c, 0);
 		g->closed = 1;
 		return;
 	}
 	if (s->phase != PHASE_RUN)
 		return;
-	n = good_text(s, g->idx, g->token, g->sent + 1, now, text,
-	    sizeof text - 1);
+	n = good_text(
+	    s, g->idx, g->token, g->sent + 1, now, text, sizeof text - 1);
 	text[n++] = '\n';
 	sconn_send(c, text, n);
 	g->sent++;
@@ -145,15 +170,15 @@ good_latency(struct soak *s, int64_t ms)
 static void
 good_message(struct soak *s, struct sconn *c, int j, const char *text)
 {
-	struct soak_good	*g = c->good, *from = s->goods[j];
-	char			 want[4096];
-	unsigned long long	 seq;
-	long long		 sent_ms;
-	unsigned		 token;
+	struct soak_good *g = c->good, *from = s->goods[j];
+	char want[4096];
+	unsigned long long seq;
+	long long sent_ms;
+	unsigned token;
 
 	if (j == g->idx) {
-		soak_violation(s, c, "%s got its own line back: %.60s",
-		    g->nick, text);
+		soak_violation(
+		    s, c, "%s got its own line back: %.60s", g->nick, text);
 		return;
 	}
 	if (sscanf(text, "T%8x %llu %lld ", &token, &seq, &sent_ms) != 3 ||
@@ -166,22 +191,26 @@ good_message(struct soak *s, struct sconn *c, int j, const char *text)
 	good_text(s, j, from->token, seq, sent_ms, want, sizeof want);
 	if (strcmp(want, text) != 0) {
 		g->corrupt++;
-		soak_violation(s, c, "%s: line %llu from %s altered: got "
-		    "\"%.80s\" want \"%.80s\"", g->nick, seq, from->nick, text,
-		    want);
+		soak_violation(s, c,
+		    "%s: line %llu from %s altered: got "
+		    "\"%.80s\" want \"%.80s\"",
+		    g->nick, seq, from->nick, text, want);
 		return;
 	}
 	if (seq < g->next[j]) {
 		g->dups++;
-		soak_violation(s, c, "%s: line %llu from %s again or out of "
-		    "order (expected %" PRIu64 ")", g->nick, seq, from->nick,
-		    g->next[j]);
+		soak_violation(s, c,
+		    "%s: line %llu from %s again or out of "
+		    "order (expected %" PRIu64 ")",
+		    g->nick, seq, from->nick, g->next[j]);
 		return;
 	}
 	if (seq > g->next[j]) {
 		g->gaps += seq - g->next[j];
-		soak_violation(s, c, "%s: lines %" PRIu64 "..%llu from %s "
-		    "missing", g->nick, g->next[j], seq - 1, from->nick);
+		soak_violation(s, c,
+		    "%s: lines %" PRIu64 "..%llu from %s "
+		    "missing",
+		    g->nick, g->next[j], seq - 1, from->nick);
 	}
 	g->next[j] = seq + 1;
 	g->delivered++;
@@ -202,9 +231,9 @@ good_find(const struct soak *s, const char *nick, size_t len)
 static void
 good_line(struct soak *s, struct sconn *c, char *line, size_t len)
 {
-	struct soak_good	*g = c->good;
-	char			*text, *end, want[128];
-	int			 j;
+	struct soak_good *g = c->good;
+	char *text, *end, want[128];
+	int j;
 
 	if ((text = soak_unstamp(line, len)) == NULL) {
 		soak_violation(s, c, "%s: line without a time stamp: %.80s",
@@ -213,10 +242,12 @@ good_line(struct soak *s, struct sconn *c, char *line, size_t len)
 	}
 	if (text[0] == '<' && (end = strstr(text, "> ")) != NULL) {
 		if (!g->joined)
-			return;		/* still in #lobby */
+			return; /* still in #lobby */
 		if ((j = good_find(s, text + 1, (size_t)(end - text - 1))) < 0)
-			soak_violation(s, c, "%s: message in #%s from a "
-			    "stranger: %.80s", g->nick, s->cfg.room, text);
+			soak_violation(s, c,
+			    "%s: message in #%s from a "
+			    "stranger: %.80s",
+			    g->nick, s->cfg.room, text);
 		else
 			good_message(s, c, j, end + 2);
 		return;
@@ -225,8 +256,8 @@ good_line(struct soak *s, struct sconn *c, char *line, size_t len)
 		soak_violation(s, c, "%s: %s", g->nick, text);
 		return;
 	}
-	snprintf(want, sizeof want, "-!- %s has joined #%s", g->nick,
-	    s->cfg.room);
+	snprintf(
+	    want, sizeof want, "-!- %s has joined #%s", g->nick, s->cfg.room);
 	if (strcmp(text, want) == 0) {
 		g->joined = 1;
 		return;
@@ -237,8 +268,8 @@ good_line(struct soak *s, struct sconn *c, char *line, size_t len)
 	}
 	if (s->phase < PHASE_QUIT && strncmp(text, "-!- good", 8) == 0 &&
 	    strstr(text, " has quit") != NULL)
-		soak_violation(s, c, "%s saw a good peer leave: %s", g->nick,
-		    text);
+		soak_violation(
+		    s, c, "%s saw a good peer leave: %s", g->nick, text);
 }
 
 static void
@@ -253,8 +284,10 @@ good_closed(struct soak *s, struct sconn *c, int err)
 		return;
 	}
 	s->count[KIND_GOOD].dropped++;
-	soak_violation(s, c, "%s: the server closed the connection (%s) "
-	    "in the %s phase", g->nick, err ? strerror(err) : "EOF",
+	soak_violation(s, c,
+	    "%s: the server closed the connection (%s) "
+	    "in the %s phase",
+	    g->nick, err ? strerror(err) : "EOF",
 	    s->phase == PHASE_QUIT ? "quit" : "run");
 }
 
@@ -265,9 +298,8 @@ good_stop(struct soak *s, struct sconn *c)
 	c->next_ms = 0;
 }
 
-const struct soak_kind_ops soak_good_ops = {
-	"good", good_start, good_timer, good_line, good_closed, good_stop
-};
+const struct soak_kind_ops soak_good_ops = { "good", good_start, good_timer,
+	good_line, good_closed, good_stop };
 
 int
 soak_good_all_joined(struct soak *s)
@@ -316,8 +348,8 @@ soak_good_phase(struct soak *s)
 static int64_t
 good_quantile(const struct soak *s, double q)
 {
-	uint64_t	want = (uint64_t)((double)s->lat_n * q), seen = 0;
-	int64_t		ms;
+	uint64_t want = (uint64_t)((double)s->lat_n * q), seen = 0;
+	int64_t ms;
 
 	for (ms = 0; ms < SOAK_LAT_BUCKETS; ms++)
 		if ((seen += s->lat_hist[ms]) > want)
@@ -328,8 +360,8 @@ good_quantile(const struct soak *s, double q)
 void
 soak_good_report(struct soak *s)
 {
-	uint64_t	expected = 0, delivered = 0, missing = 0;
-	uint64_t	dups = 0, corrupt = 0, gaps = 0, sent = 0;
+	uint64_t expected = 0, delivered = 0, missing = 0;
+	uint64_t dups = 0, corrupt = 0, gaps = 0, sent = 0;
 
 	for (int r = 0; r < s->ngoods; r++) {
 		struct soak_good *g = s->goods[r];
@@ -347,7 +379,8 @@ soak_good_report(struct soak *s)
 			expected += s->goods[j]->sent;
 			if (got < s->goods[j]->sent) {
 				missing += s->goods[j]->sent - got;
-				soak_violation(s, g->c, "%s never got lines "
+				soak_violation(s, g->c,
+				    "%s never got lines "
 				    "%" PRIu64 "..%" PRIu64 " from %s",
 				    g->nick, got + 1, s->goods[j]->sent,
 				    s->goods[j]->nick);
@@ -355,12 +388,12 @@ soak_good_report(struct soak *s)
 		}
 	}
 	printf("chatsoak: good clients=%d dropped=%" PRIu64 " sent=%" PRIu64
-	    " expected=%" PRIu64 " delivered=%" PRIu64 " missing=%" PRIu64
-	    " gaps=%" PRIu64 " duplicate=%" PRIu64 " corrupt=%" PRIu64
-	    " latency_ms_avg=%.1f latency_ms_p99=%" PRId64
-	    " latency_ms_max=%" PRId64 "\n", s->ngoods,
-	    s->count[KIND_GOOD].dropped, sent, expected, delivered, missing,
-	    gaps, dups, corrupt,
+	       " expected=%" PRIu64 " delivered=%" PRIu64 " missing=%" PRIu64
+	       " gaps=%" PRIu64 " duplicate=%" PRIu64 " corrupt=%" PRIu64
+	       " latency_ms_avg=%.1f latency_ms_p99=%" PRId64
+	       " latency_ms_max=%" PRId64 "\n",
+	    s->ngoods, s->count[KIND_GOOD].dropped, sent, expected, delivered,
+	    missing, gaps, dups, corrupt,
 	    s->lat_n ? (double)s->lat_sum_ms / (double)s->lat_n : 0.0,
 	    good_quantile(s, 0.99), s->lat_max_ms);
 }

@@ -20,12 +20,12 @@
 #include "harness.h"
 #include "net.h"
 
-#define ARGS_MAX	32
-#define PTY_ROWS	24
-#define PTY_COLS	80
+#define ARGS_MAX 32
+#define PTY_ROWS 24
+#define PTY_COLS 80
 
-static struct srv	srv;
-static int		srv_up;
+static struct srv srv;
+static int srv_up;
 
 static long
 now_ms(void)
@@ -47,8 +47,8 @@ chat_bin(void)
 static void
 child_exec(const char *const *args, int colour)
 {
-	const char	*argv[ARGS_MAX + 2];
-	int		 n = 0;
+	const char *argv[ARGS_MAX + 2];
+	int n = 0;
 
 	argv[n++] = chat_bin();
 	while (args != NULL && *args != NULL && n < ARGS_MAX)
@@ -91,9 +91,9 @@ proc_start(struct proc *p, const char *const *args)
 void
 proc_start_pty(struct proc *p, const char *const *args, int colour)
 {
-	struct winsize	 ws = { .ws_row = PTY_ROWS, .ws_col = PTY_COLS };
-	char		*name;
-	int		 m, s;
+	struct winsize ws = { .ws_row = PTY_ROWS, .ws_col = PTY_COLS };
+	char *name;
+	int m, s;
 
 	memset(p, 0, sizeof *p);
 	p->err = -1;
@@ -122,9 +122,9 @@ proc_start_pty(struct proc *p, const char *const *args, int colour)
 static void
 proc_read(struct proc *p, int ms)
 {
-	struct pollfd	pfd[2];
-	ssize_t		n;
-	int		i, nfd = 0;
+	struct pollfd pfd[2];
+	ssize_t n;
+	int i, nfd = 0;
 
 	pfd[nfd++] = (struct pollfd){ .fd = p->out, .events = POLLIN };
 	if (p->err != -1)
@@ -132,8 +132,8 @@ proc_read(struct proc *p, int ms)
 	if (poll(pfd, (nfds_t)nfd, ms) <= 0)
 		return;
 	for (i = 0; i < nfd; i++) {
-		char	*b = i == 0 ? p->obuf : p->ebuf;
-		size_t	*len = i == 0 ? &p->olen : &p->elen;
+		char *b = i == 0 ? p->obuf : p->ebuf;
+		size_t *len = i == 0 ? &p->olen : &p->elen;
 
 		if (!(pfd[i].revents & (POLLIN | POLLHUP)))
 			continue;
@@ -150,12 +150,12 @@ proc_read(struct proc *p, int ms)
 const char *
 proc_wait(struct proc *p, int err, const char *text, size_t from)
 {
-	long		 end = now_ms() + CHATRUN_WAIT_MS;
-	const char	*hit;
+	long end = now_ms() + CHATRUN_WAIT_MS;
+	const char *hit;
 
 	for (;;) {
 		const char *b = err ? p->ebuf : p->obuf;
-		size_t      len = err ? p->elen : p->olen;
+		size_t len = err ? p->elen : p->olen;
 
 		if (from <= len && (hit = strstr(b + from, text)) != NULL)
 			return hit;
@@ -168,12 +168,11 @@ proc_wait(struct proc *p, int err, const char *text, size_t from)
 int
 proc_exit(struct proc *p)
 {
-	long	end = now_ms() + CHATRUN_WAIT_MS;
-	int	status;
-	pid_t	r;
+	long end = now_ms() + CHATRUN_WAIT_MS;
+	int status;
+	pid_t r;
 
-	while ((r = waitpid(p->pid, &status, WNOHANG)) == 0 &&
-	    now_ms() < end)
+	while ((r = waitpid(p->pid, &status, WNOHANG)) == 0 && now_ms() < end)
 		proc_read(p, 20);
 	if (r == 0) {
 		kill(p->pid, SIGKILL);
@@ -245,9 +244,9 @@ chatrun_port_str(int port)
 int
 fake_listen(int *port)
 {
-	const char	*cause;
-	char		 name[NET_ADDRSTRLEN];
-	int		 fd;
+	const char *cause;
+	char name[NET_ADDRSTRLEN];
+	int fd;
 
 	ck_assert((fd = net_listen_tcp("127.0.0.1", "0", 1, &cause)) != -1);
 	ck_assert(net_local_name(fd, name, sizeof name) == 0);
@@ -258,8 +257,8 @@ fake_listen(int *port)
 int
 fake_accept(int lfd)
 {
-	struct pollfd	pfd = { .fd = lfd, .events = POLLIN };
-	char		peer[NET_ADDRSTRLEN];
+	struct pollfd pfd = { .fd = lfd, .events = POLLIN };
+	char peer[NET_ADDRSTRLEN];
 
 	ck_assert(poll(&pfd, 1, CHATRUN_WAIT_MS) == 1);
 	return net_accept(lfd, peer, sizeof peer);

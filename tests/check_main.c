@@ -8,8 +8,8 @@
 int
 main(void)
 {
-	SRunner	*sr;
-	int	 failed;
+	SRunner *sr;
+	int failed;
 
 	sr = srunner_create(test_suite());
 	srunner_run_all(sr, CK_NORMAL);

@@ -4,9 +4,9 @@
 
 #include <check.h>
 
-Suite	*test_suite(void);
+Suite *test_suite(void);
 
 /* Slower machines and sanitizer builds get the same generous bound. */
-#define TEST_TIMEOUT	60
+#define TEST_TIMEOUT 60
 
 #endif

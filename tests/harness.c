@@ -36,8 +36,8 @@ harness_now_ms(void)
 void
 srv_read_log(struct srv *s, int ms)
 {
-	struct pollfd	pfd = { .fd = s->errfd, .events = POLLIN };
-	ssize_t		n;
+	struct pollfd pfd = { .fd = s->errfd, .events = POLLIN };
+	ssize_t n;
 
 	if (s->errfd == -1)
 		return;
@@ -50,7 +50,7 @@ srv_read_log(struct srv *s, int ms)
 		s->log[s->loglen] = '\0';
 		ms = 0;
 		if (s->loglen >= sizeof s->log - 1)
-			s->loglen = 0;	/* keep reading; old text goes */
+			s->loglen = 0; /* keep reading; old text goes */
 	}
 }
 
@@ -73,7 +73,7 @@ srv_log_has(struct srv *s, const char *text, int ms)
 static int
 srv_exec(struct srv *s, const char **argv, long nofile)
 {
-	int	pfd[2];
+	int pfd[2];
 
 	memset(s, 0, sizeof *s);
 	s->errfd = -1;
@@ -117,8 +117,8 @@ srv_bin(void)
 int
 srv_spawn(struct srv *s, const char *const *args)
 {
-	const char	*argv[64];
-	int		 n = 0;
+	const char *argv[64];
+	int n = 0;
 
 	argv[n++] = srv_bin();
 	while (args != NULL && *args != NULL && n < 63)
@@ -144,9 +144,9 @@ srv_start(struct srv *s, const char *const *args)
 int
 srv_start_nofile(struct srv *s, const char *const *args, long nofile)
 {
-	const char	*argv[64];
-	char		*p;
-	int		 n = 0;
+	const char *argv[64];
+	char *p;
+	int n = 0;
 
 	argv[n++] = srv_bin();
 	argv[n++] = "-p";
@@ -168,9 +168,9 @@ srv_start_nofile(struct srv *s, const char *const *args, long nofile)
 int
 srv_stop(struct srv *s, int sig)
 {
-	long	end;
-	int	status;
-	pid_t	r;
+	long end;
+	int status;
+	pid_t r;
 
 	if (s->pid <= 0)
 		return -1;
@@ -199,7 +199,7 @@ srv_stop(struct srv *s, int sig)
 struct conn *
 conn_from_fd(int fd)
 {
-	struct conn	*c;
+	struct conn *c;
 
 	if (fd == -1 || (c = calloc(1, sizeof *c)) == NULL) {
 		if (fd != -1)
@@ -214,7 +214,7 @@ conn_from_fd(int fd)
 static int
 connect_to(const struct sockaddr *sa, socklen_t salen)
 {
-	int	fd;
+	int fd;
 
 	if ((fd = socket(sa->sa_family, SOCK_STREAM, 0)) == -1)
 		return -1;
@@ -228,7 +228,7 @@ connect_to(const struct sockaddr *sa, socklen_t salen)
 struct conn *
 conn_open(int port)
 {
-	struct sockaddr_in	sin;
+	struct sockaddr_in sin;
 
 	memset(&sin, 0, sizeof sin);
 	sin.sin_family = AF_INET;
@@ -240,7 +240,7 @@ conn_open(int port)
 struct conn *
 conn_open6(int port)
 {
-	struct sockaddr_in6	sin6;
+	struct sockaddr_in6 sin6;
 
 	memset(&sin6, 0, sizeof sin6);
 	sin6.sin6_family = AF_INET6;
@@ -252,7 +252,7 @@ conn_open6(int port)
 struct conn *
 conn_open_unix(const char *path)
 {
-	struct sockaddr_un	sun;
+	struct sockaddr_un sun;
 
 	memset(&sun, 0, sizeof sun);
 	sun.sun_family = AF_UNIX;
@@ -265,8 +265,8 @@ conn_open_unix(const char *path)
 struct conn *
 conn_login(int port, const char *nick)
 {
-	struct conn	*c;
-	char		 cmd[128], want[128];
+	struct conn *c;
+	char cmd[128], want[128];
 
 	if ((c = conn_open(port)) == NULL)
 		return NULL;
@@ -297,8 +297,8 @@ conn_close(struct conn *c)
 int
 conn_send_raw(struct conn *c, const void *p, size_t n)
 {
-	const char	*s = p;
-	ssize_t		 w;
+	const char *s = p;
+	ssize_t w;
 
 	while (n > 0) {
 		w = send(c->fd, s, n, MSG_NOSIGNAL);
@@ -321,12 +321,12 @@ conn_send(struct conn *c, const char *s)
 int
 conn_line(struct conn *c, char *out, size_t outlen, int ms)
 {
-	struct pollfd	 pfd = { .fd = c->fd, .events = POLLIN };
-	long		 end = harness_now_ms() + ms;
-	char		*lf;
-	size_t		 n;
-	ssize_t		 r;
-	int		 left;
+	struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
+	long end = harness_now_ms() + ms;
+	char *lf;
+	size_t n;
+	ssize_t r;
+	int left;
 
 	for (;;) {
 		if ((lf = memchr(c->buf, '\n', c->len)) != NULL) {
@@ -356,12 +356,11 @@ conn_line(struct conn *c, char *out, size_t outlen, int ms)
 }
 
 int
-conn_expect(struct conn *c, const char *text, char *out, size_t outlen,
-    int ms)
+conn_expect(struct conn *c, const char *text, char *out, size_t outlen, int ms)
 {
-	char	line[8192];
-	long	end = harness_now_ms() + ms;
-	int	left;
+	char line[8192];
+	long end = harness_now_ms() + ms;
+	int left;
 
 	while ((left = (int)(end - harness_now_ms())) >= 0) {
 		if (conn_line(c, line, sizeof line, left) < 0)
@@ -384,8 +383,8 @@ conn_quiet(struct conn *c, int ms)
 int
 conn_eof(struct conn *c, int ms)
 {
-	long	end = harness_now_ms() + ms;
-	int	r, left;
+	long end = harness_now_ms() + ms;
+	int r, left;
 
 	while ((left = (int)(end - harness_now_ms())) >= 0) {
 		r = conn_line(c, NULL, 0, left);
@@ -409,9 +408,9 @@ line_body(const char *line)
 int
 conn_next_is(struct conn *c, const char *want, int ms)
 {
-	char		 line[8192];
-	const char	*body;
-	int		 r;
+	char line[8192];
+	const char *body;
+	int r;
 
 	if ((r = conn_line(c, line, sizeof line, ms)) < 0) {
 		fprintf(stderr, "want \"%s\", got %s\n", want,
@@ -437,8 +436,8 @@ srv_start_ok(struct srv *s, const char *const *args)
 void
 srv_stop_ok(struct srv *s)
 {
-	size_t	off;
-	int	st = srv_stop(s, SIGTERM);
+	size_t off;
+	int st = srv_stop(s, SIGTERM);
 
 	if (st == 0)
 		return;

@@ -39,40 +39,45 @@
  * reach the line limit with the repeat call (one check after FZE_REPEAT
  * keys), and stop an input once it has redrawn FZE_WORK_MAX bytes.
  */
-#define FZE_INPUT_MAX	1024
-#define FZE_REPEAT	128
-#define FZE_WORK_MAX	(16 * EDITOR_LINE_MAX)
-#define FZE_COLS_MIN	4
-#define FZE_COLS_SPAN	77
-#define FZE_API		0xff
-#define FZE_NUM_MAX	100000	/* a sequence parameter we stop reading */
+#define FZE_INPUT_MAX 1024
+#define FZE_REPEAT    128
+#define FZE_WORK_MAX  (16 * EDITOR_LINE_MAX)
+#define FZE_COLS_MIN  4
+#define FZE_COLS_SPAN 77
+#define FZE_API       0xff
+#define FZE_NUM_MAX   100000 /* a sequence parameter we stop reading */
 
 static const char *const fze_prompts[8] = {
-	"", "> ", "[#lobby] ", "\xe6\x97\xa5\xe6\x9c\xac> ", "e\xcc\x81> ",
-	"[#a-rather-long-room-name-for-wrapping] guest123> ", "abc",
+	"",
+	"> ",
+	"[#lobby] ",
+	"\xe6\x97\xa5\xe6\x9c\xac> ",
+	"e\xcc\x81> ",
+	"[#a-rather-long-room-name-for-wrapping] guest123> ",
+	"abc",
 	"\xf0\x9f\x98\x80",
 };
 
 /* The terminal: rows are unbounded (no scrolling), col == cols is the
  * pending wrap after the last column was written. */
 struct fze_term {
-	long	row, col;
-	int	cols;
+	long row, col;
+	int cols;
 };
 
 struct fze {
-	struct editor	ed;
-	struct fze_term	term;
-	long		top;		/* row where the drawing starts */
-	int		top_known;
-	size_t		work;		/* bytes redrawn so far */
-	int		failed;
-	char		why[256];
-	char		before[EDITOR_LINE_MAX + 1];
+	struct editor ed;
+	struct fze_term term;
+	long top; /* row where the drawing starts */
+	int top_known;
+	size_t work; /* bytes redrawn so far */
+	int failed;
+	char why[256];
+	char before[EDITOR_LINE_MAX + 1];
 };
 
-static void	fze_fail(struct fze *, const char *, ...)
-	    __attribute__((format(printf, 2, 3)));
+static void fze_fail(struct fze *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
 
 static void
 fze_fail(struct fze *f, const char *fmt, ...)
@@ -101,13 +106,13 @@ fze_put(struct fze_term *t, int w)
 static void
 fze_feed(struct fze *f)
 {
-	struct fze_term	*t = &f->term;
-	const char	*p;
-	size_t		 n = buf_len(&f->ed.out), i = 0, used, digits;
-	long		 num;
+	struct fze_term *t = &f->term;
+	const char *p;
+	size_t n = buf_len(&f->ed.out), i = 0, used, digits;
+	long num;
 
 	if (n == 0)
-		return;	/* the buffer may have no allocation at all */
+		return; /* the buffer may have no allocation at all */
 	p = buf_data(&f->ed.out);
 	while (i < n && !f->failed) {
 		unsigned char c = (unsigned char)p[i];
@@ -184,19 +189,21 @@ fze_feed(struct fze *f)
 static void
 fze_expect(const struct editor *ed, long *row, long *col)
 {
-	struct fze_term	t = { 0, 0, ed->cols };
-	size_t		i, used, plen = strlen(ed->prompt);
-	int		w = 1;
+	struct fze_term t = { 0, 0, ed->cols };
+	size_t i, used, plen = strlen(ed->prompt);
+	int w = 1;
 
 	for (i = 0; i < plen; i += used)
-		fze_put(&t, text_cp_width(text_utf8_decode(ed->prompt + i,
-		    plen - i, &used)));
+		fze_put(&t,
+		    text_cp_width(
+			text_utf8_decode(ed->prompt + i, plen - i, &used)));
 	for (i = 0; i < ed->pos; i += used)
-		fze_put(&t, text_cp_width(text_utf8_decode(ed->text + i,
-		    ed->len - i, &used)));
+		fze_put(&t,
+		    text_cp_width(
+			text_utf8_decode(ed->text + i, ed->len - i, &used)));
 	if (ed->pos < ed->len)
-		w = text_cp_width(text_utf8_decode(ed->text + ed->pos,
-		    ed->len - ed->pos, &used));
+		w = text_cp_width(text_utf8_decode(
+		    ed->text + ed->pos, ed->len - ed->pos, &used));
 	if (w < 1)
 		w = 1;
 	if (t.col + w > t.cols) {
@@ -210,8 +217,8 @@ fze_expect(const struct editor *ed, long *row, long *col)
 static void
 fze_check_state(struct fze *f)
 {
-	const struct editor	*ed = &f->ed;
-	size_t			 i;
+	const struct editor *ed = &f->ed;
+	size_t i;
 
 	if (ed->len > EDITOR_LINE_MAX || ed->pos > ed->len) {
 		fze_fail(f, "len %zu pos %zu", ed->len, ed->pos);
@@ -227,8 +234,8 @@ fze_check_state(struct fze *f)
 			break;
 		}
 	if (ed->nhist > EDITOR_HISTORY_MAX || ed->hidx > ed->nhist)
-		fze_fail(f, "history: %zu entries, index %zu", ed->nhist,
-		    ed->hidx);
+		fze_fail(
+		    f, "history: %zu entries, index %zu", ed->nhist, ed->hidx);
 	for (i = 0; i < ed->nhist && !f->failed; i++) {
 		if (ed->hist[i] == NULL ||
 		    strlen(ed->hist[i]) > EDITOR_LINE_MAX ||
@@ -256,8 +263,8 @@ fze_check_state(struct fze *f)
 static void
 fze_check_screen(struct fze *f, int anchor)
 {
-	const struct editor	*ed = &f->ed;
-	long			 row, col, top;
+	const struct editor *ed = &f->ed;
+	long row, col, top;
 
 	f->work += buf_len(&f->ed.out);
 	fze_feed(f);
@@ -265,22 +272,27 @@ fze_check_screen(struct fze *f, int anchor)
 		return;
 	if (!ed->shown) {
 		if (f->top_known && (f->term.row != f->top || f->term.col != 0))
-			fze_fail(f, "hidden: cursor at %ld,%ld, drawing began "
-			    "at row %ld", f->term.row, f->term.col, f->top);
+			fze_fail(f,
+			    "hidden: cursor at %ld,%ld, drawing began "
+			    "at row %ld",
+			    f->term.row, f->term.col, f->top);
 		return;
 	}
 	fze_expect(ed, &row, &col);
 	if (ed->crow != row)
-		fze_fail(f, "editor thinks the cursor is %d rows down, it "
-		    "belongs %ld rows down", ed->crow, row);
+		fze_fail(f,
+		    "editor thinks the cursor is %d rows down, it "
+		    "belongs %ld rows down",
+		    ed->crow, row);
 	top = f->term.row - row;
 	if (f->term.col != col)
-		fze_fail(f, "cursor in column %ld, belongs in %ld (pos %zu, "
-		    "len %zu, cols %d)", f->term.col, col, ed->pos, ed->len,
-		    ed->cols);
+		fze_fail(f,
+		    "cursor in column %ld, belongs in %ld (pos %zu, "
+		    "len %zu, cols %d)",
+		    f->term.col, col, ed->pos, ed->len, ed->cols);
 	else if (f->top_known && !anchor && top != f->top)
-		fze_fail(f, "the drawing moved from row %ld to %ld", f->top,
-		    top);
+		fze_fail(
+		    f, "the drawing moved from row %ld to %ld", f->top, top);
 	else if (top < 0)
 		fze_fail(f, "the drawing starts above the screen");
 	f->top = top;
@@ -325,8 +337,8 @@ fze_api(struct fze *f, uint8_t b)
 		break;
 	case 5:
 		for (i = 0; i < FZE_REPEAT; i++)
-			(void)editor_key(&f->ed,
-			    (unsigned char)(' ' + (b / 6) % 95));
+			(void)editor_key(
+			    &f->ed, (unsigned char)(' ' + (b / 6) % 95));
 		fze_check_state(f);
 		fze_check_screen(f, 0);
 		break;
@@ -336,13 +348,12 @@ fze_api(struct fze *f, uint8_t b)
 static void
 fze_key(struct fze *f, uint8_t c)
 {
-	enum editor_event	ev;
-	long			top = f->top;
-	size_t			len = f->ed.len;
-	int			was_shown = f->ed.shown;
+	enum editor_event ev;
+	long top = f->top;
+	size_t len = f->ed.len;
+	int was_shown = f->ed.shown;
 	/* Ctrl-L, unless it ends an escape sequence. */
-	int			clear = c == 0x0c &&
-				    f->ed.esc == EDITOR_ESC_NONE;
+	int clear = c == 0x0c && f->ed.esc == EDITOR_ESC_NONE;
 
 	if (c == '\r' || c == '\n')
 		memcpy(f->before, f->ed.text, f->ed.len + 1);
@@ -360,8 +371,8 @@ fze_key(struct fze *f, uint8_t c)
 		break;
 	case EDITOR_EOF:
 		if (c != 0x04 || len != 0)
-			fze_fail(f, "EOF from %#x with %zu bytes typed", c,
-			    len);
+			fze_fail(
+			    f, "EOF from %#x with %zu bytes typed", c, len);
 		break;
 	case EDITOR_INTR:
 		if (c != 0x03)
@@ -389,17 +400,17 @@ fze_key(struct fze *f, uint8_t c)
 static const char *
 fuzz_editor_one(const uint8_t *data, size_t size)
 {
-	static struct fze	f;
-	size_t			i;
-	int			api;
+	static struct fze f;
+	size_t i;
+	int api;
 
 	memset(&f, 0, sizeof f);
 	if (size > FZE_INPUT_MAX)
 		size = FZE_INPUT_MAX;
 	f.term.cols = FZE_COLS_MIN + (size > 0 ? data[0] : 0) % FZE_COLS_SPAN;
 	editor_init(&f.ed, f.term.cols);
-	editor_set_prompt(&f.ed,
-	    fze_prompts[size > 1 ? (data[1] >> 1) & 7 : 0]);
+	editor_set_prompt(
+	    &f.ed, fze_prompts[size > 1 ? (data[1] >> 1) & 7 : 0]);
 	fze_check_screen(&f, 0);
 	if (size > 1 && (data[1] & 1)) {
 		f.top = 0;

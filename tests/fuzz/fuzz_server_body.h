@@ -49,32 +49,32 @@
 #include "text.h"
 
 /* Bigger inputs say nothing new and only slow the search down. */
-#define FZS_INPUT_MAX		4096
-#define FZS_CLIENTS_MAX		3
+#define FZS_INPUT_MAX         4096
+#define FZS_CLIENTS_MAX       3
 /* End of input: passes with flood control as configured, then without. */
-#define FZS_DRAIN_PASSES	64
-#define FZS_DRAIN_FREE_PASSES	256
-#define FZS_DRAIN_STEP_MS	10000
+#define FZS_DRAIN_PASSES      64
+#define FZS_DRAIN_FREE_PASSES 256
+#define FZS_DRAIN_STEP_MS     10000
 /* A notice echoes at most one argument (at most max_line) in a fixed
  * sentence; /who and /rooms list at most FZS_CLIENTS_MAX names. */
-#define FZS_NOTICE_SLACK	256
+#define FZS_NOTICE_SLACK      256
 
 struct fzs_peer {
-	int		 fd;		/* our end; -1 once closed */
-	int		 wr_shut;	/* we sent EOF */
-	int		 stalled;	/* not reading: output piles up */
-	int		 eof;		/* the server closed its side */
-	int		 blocked;	/* last seen: a short write pending */
-	struct client	*c;		/* server side; NULL once freed */
-	struct buf	 line;		/* received, not yet a whole line */
+	int fd;           /* our end; -1 once closed */
+	int wr_shut;      /* we sent EOF */
+	int stalled;      /* not reading: output piles up */
+	int eof;          /* the server closed its side */
+	int blocked;      /* last seen: a short write pending */
+	struct client *c; /* server side; NULL once freed */
+	struct buf line;  /* received, not yet a whole line */
 };
 
 struct fzs {
-	struct server	 srv;
-	struct fzs_peer	 peer[FZS_CLIENTS_MAX];
-	int		 npeers;
-	int		 failed;
-	char		 why[512];
+	struct server srv;
+	struct fzs_peer peer[FZS_CLIENTS_MAX];
+	int npeers;
+	int failed;
+	char why[512];
 };
 
 static char fzs_password[] = "pw";
@@ -85,9 +85,22 @@ static const double fzs_rates[] = { 0, 0, 1, 20 };
 static const double fzs_bursts[] = { 0, 0, 2, 5 };
 
 static const char *const fzs_tokens[16] = {
-	"/nick ", "/join #", "/who\n", "/rooms\n", "/me ", "/msg guest",
-	"/quit", "/help\n", "/pass pw\n", "//", "\r\n", "\n", "guest2",
-	"#lobby\n", "\033[31m", "\xc3\xa9\xe6\x97\xa5\xf0\x9f\x98\x80",
+	"/nick ",
+	"/join #",
+	"/who\n",
+	"/rooms\n",
+	"/me ",
+	"/msg guest",
+	"/quit",
+	"/help\n",
+	"/pass pw\n",
+	"//",
+	"\r\n",
+	"\n",
+	"guest2",
+	"#lobby\n",
+	"\033[31m",
+	"\xc3\xa9\xe6\x97\xa5\xf0\x9f\x98\x80",
 };
 
 /* Once per process: what chatd's main() does that the server needs. */
@@ -98,8 +111,8 @@ fuzz_server_init(void)
 	log_set_level(LOG_ERROR);
 }
 
-static void	fzs_fail(struct fzs *, const char *, ...)
-	    __attribute__((format(printf, 2, 3)));
+static void fzs_fail(struct fzs *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
 
 static void
 fzs_fail(struct fzs *f, const char *fmt, ...)
@@ -124,7 +137,7 @@ fzs_nick_len(const char *s, size_t n)
 		unsigned char c = (unsigned char)s[i];
 
 		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		    (c >= '0' && c <= '9') || c == '_' || c == '-'))
+			(c >= '0' && c <= '9') || c == '_' || c == '-'))
 			break;
 	}
 	return i >= 1 && i <= CHAT_NICK_MAX ? i : 0;
@@ -149,7 +162,7 @@ fzs_match(const char *s, size_t n, const char *prefix, const char *sep)
 static void
 fzs_check_line(struct fzs *f, int who, const char *s, size_t n)
 {
-	size_t	max = f->srv.cfg.max_line, at;
+	size_t max = f->srv.cfg.max_line, at;
 	const char *kind;
 
 	if (n < CHAT_STAMP_LEN || s[0] != '[' || s[3] != ':' || s[6] != ':' ||
@@ -163,8 +176,10 @@ fzs_check_line(struct fzs *f, int who, const char *s, size_t n)
 	if (n >= strlen(CHAT_NOTICE_PREFIX) &&
 	    memcmp(s, CHAT_NOTICE_PREFIX, strlen(CHAT_NOTICE_PREFIX)) == 0) {
 		if (n > max + FZS_NOTICE_SLACK)
-			fzs_fail(f, "client %d: notice of %zu bytes (max_line "
-			    "%zu)", who, n, max);
+			fzs_fail(f,
+			    "client %d: notice of %zu bytes (max_line "
+			    "%zu)",
+			    who, n, max);
 		return;
 	}
 	if ((at = fzs_match(s, n, "<", "> ")) != 0)
@@ -181,8 +196,10 @@ fzs_check_line(struct fzs *f, int who, const char *s, size_t n)
 		return;
 	}
 	if (n - at > max)
-		fzs_fail(f, "client %d: %s text of %zu bytes passed max_line "
-		    "%zu", who, kind, n - at, max);
+		fzs_fail(f,
+		    "client %d: %s text of %zu bytes passed max_line "
+		    "%zu",
+		    who, kind, n - at, max);
 	else if (text_is_blank(s + at, n - at))
 		fzs_fail(f, "client %d: blank %s", who, kind);
 }
@@ -192,15 +209,15 @@ fzs_check_line(struct fzs *f, int who, const char *s, size_t n)
 static void
 fzs_received(struct fzs *f, int who, const char *p, size_t n)
 {
-	struct fzs_peer	*pe = &f->peer[who];
-	size_t		 i;
+	struct fzs_peer *pe = &f->peer[who];
+	size_t i;
 
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)p[i];
 
 		if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f) {
-			fzs_fail(f, "client %d received control byte %#x", who,
-			    c);
+			fzs_fail(
+			    f, "client %d received control byte %#x", who, c);
 			return;
 		}
 		if (c != '\n') {
@@ -209,8 +226,9 @@ fzs_received(struct fzs *f, int who, const char *p, size_t n)
 			continue;
 		}
 		/* An empty buffer may have no allocation at all. */
-		fzs_check_line(f, who, buf_len(&pe->line) > 0 ?
-		    buf_data(&pe->line) : "", buf_len(&pe->line));
+		fzs_check_line(f, who,
+		    buf_len(&pe->line) > 0 ? buf_data(&pe->line) : "",
+		    buf_len(&pe->line));
 		buf_consume(&pe->line, buf_len(&pe->line));
 	}
 }
@@ -218,9 +236,9 @@ fzs_received(struct fzs *f, int who, const char *p, size_t n)
 static void
 fzs_read_all(struct fzs *f)
 {
-	char	tmp[4096];
-	ssize_t	n;
-	int	i;
+	char tmp[4096];
+	ssize_t n;
+	int i;
 
 	for (i = 0; i < f->npeers; i++) {
 		struct fzs_peer *pe = &f->peer[i];
@@ -234,7 +252,7 @@ fzs_read_all(struct fzs *f)
 			else if (errno == EINTR)
 				continue;
 			else
-				break;	/* EAGAIN, or reset: nothing more */
+				break; /* EAGAIN, or reset: nothing more */
 		}
 	}
 }
@@ -243,13 +261,14 @@ fzs_read_all(struct fzs *f)
 static void
 fzs_observe(struct fzs *f)
 {
-	struct server	*srv = &f->srv;
-	struct client	*c;
-	struct room	*r;
-	int		 n = 0, members, i, found;
-	size_t		 in_max = CHATD_READ_CHUNK + srv->cfg.max_line + 2;
+	struct server *srv = &f->srv;
+	struct client *c;
+	struct room *r;
+	int n = 0, members, i, found;
+	size_t in_max = CHATD_READ_CHUNK + srv->cfg.max_line + 2;
 
-	TAILQ_FOREACH(c, &srv->clients, entry) {
+	TAILQ_FOREACH(c, &srv->clients, entry)
+	{
 		n++;
 		if (buf_len(&c->out) > srv->cfg.max_queue)
 			fzs_fail(f, "client %u queues %zu bytes, max_queue %zu",
@@ -258,25 +277,29 @@ fzs_observe(struct fzs *f)
 			fzs_fail(f, "client %u holds %zu input bytes", c->id,
 			    buf_len(&c->in.buf));
 		if (client_find_nick(srv, c->nick) != c)
-			fzs_fail(f, "nick %s does not find its client",
-			    c->nick);
+			fzs_fail(
+			    f, "nick %s does not find its client", c->nick);
 		if (!c->dead && !c->closing && c->authed && c->room == NULL)
 			fzs_fail(f, "client %u is in no room", c->id);
 		if (!c->authed && c->room != NULL)
-			fzs_fail(f, "client %u is in a room without /pass",
-			    c->id);
+			fzs_fail(
+			    f, "client %u is in a room without /pass", c->id);
 	}
 	if (n != srv->nclients)
 		fzs_fail(f, "nclients %d, list holds %d", srv->nclients, n);
 	n = 0;
-	TAILQ_FOREACH(r, &srv->rooms, entry) {
+	TAILQ_FOREACH(r, &srv->rooms, entry)
+	{
 		n++;
 		members = 0;
-		TAILQ_FOREACH(c, &r->members, room_entry) {
+		TAILQ_FOREACH(c, &r->members, room_entry)
+		{
 			members++;
 			if (c->room != r)
-				fzs_fail(f, "a member of #%s thinks it is "
-				    "elsewhere", r->name);
+				fzs_fail(f,
+				    "a member of #%s thinks it is "
+				    "elsewhere",
+				    r->name);
 		}
 		if (members != r->count || members == 0)
 			fzs_fail(f, "#%s counts %d, has %d members", r->name,
@@ -293,8 +316,8 @@ fzs_observe(struct fzs *f)
 			continue;
 		found = 0;
 		TAILQ_FOREACH(c, &srv->clients, entry)
-			if (c == pe->c)
-				found = 1;
+		if (c == pe->c)
+			found = 1;
 		if (!found)
 			pe->c = NULL;
 		else
@@ -336,7 +359,7 @@ fzs_write(struct fzs_peer *pe, const uint8_t *p, size_t n)
 		if ((w = write(pe->fd, p, n)) == -1) {
 			if (errno == EINTR)
 				continue;
-			return;	/* full (server not reading) or reset */
+			return; /* full (server not reading) or reset */
 		}
 		p += w;
 		n -= (size_t)w;
@@ -379,7 +402,7 @@ fzs_control(struct fzs *f, struct fzs_peer *pe, int what)
 	case 6:
 		server_stop(&f->srv);
 		break;
-	default:	/* just a pass */
+	default: /* just a pass */
 		break;
 	}
 }
@@ -387,8 +410,8 @@ fzs_control(struct fzs *f, struct fzs_peer *pe, int what)
 static int
 fzs_start(struct fzs *f, uint8_t conf, uint8_t nclients)
 {
-	struct config	cfg;
-	int		sv[2], i, tiny = 1;
+	struct config cfg;
+	int sv[2], i, tiny = 1;
 
 	memset(&cfg, 0, sizeof cfg);
 	cfg.max_clients = CHATD_MAX_CLIENTS;
@@ -415,8 +438,8 @@ fzs_start(struct fzs *f, uint8_t conf, uint8_t nclients)
 		fcntl(sv[0], F_SETFL, O_NONBLOCK);
 		fcntl(sv[1], F_SETFL, O_NONBLOCK);
 		if (conf & 0x80)
-			setsockopt(sv[1], SOL_SOCKET, SO_SNDBUF, &tiny,
-			    sizeof tiny);
+			setsockopt(
+			    sv[1], SOL_SOCKET, SO_SNDBUF, &tiny, sizeof tiny);
 		f->peer[i].fd = sv[0];
 		if ((f->peer[i].c = client_new(&f->srv, sv[1], "fuzz")) ==
 		    NULL) {
@@ -463,7 +486,8 @@ fzs_finish(struct fzs *f)
 		if (pe->fd != -1 && !pe->blocked && buf_len(&pe->line) > 0)
 			fzs_fail(f, "client %d: last line has no LF: %.*s", i,
 			    (int)(buf_len(&pe->line) > 80 ? 80 :
-			    buf_len(&pe->line)), buf_data(&pe->line));
+							    buf_len(&pe->line)),
+			    buf_data(&pe->line));
 	}
 }
 
@@ -474,11 +498,11 @@ fzs_finish(struct fzs *f)
 static const char *
 fuzz_server_one(const uint8_t *data, size_t size)
 {
-	static struct fzs	 f;
-	struct fzs_peer		*pe;
-	size_t			 i, n;
-	uint8_t			 op;
-	int			 k;
+	static struct fzs f;
+	struct fzs_peer *pe;
+	size_t i, n;
+	uint8_t op;
+	int k;
 
 	memset(&f, 0, sizeof f);
 	if (size > FZS_INPUT_MAX)

@@ -1,5 +1,5 @@
 /* test_basic.c: connecting, broadcast and line handling, on the real chatd. */
-#define _GNU_SOURCE		/* unshare() */
+#define _GNU_SOURCE /* unshare() */
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <net/if.h>
@@ -16,20 +16,20 @@
 #include "check_main.h"
 #include "harness.h"
 
-#define WAIT	5000	/* ms: generous bound for anything to arrive */
-#define QUIET	300	/* ms: how long "nothing more arrives" is watched */
+#define WAIT  5000 /* ms: generous bound for anything to arrive */
+#define QUIET 300  /* ms: how long "nothing more arrives" is watched */
 
 /* The guest number in a welcome line, or -1. */
 static int
 welcome_guest(const char *line)
 {
-	const char	*b = line_body(line);
-	char		 tail[128];
-	int		 n;
+	const char *b = line_body(line);
+	char tail[128];
+	int n;
 
 	if (b == NULL ||
-	    sscanf(b, "-!- welcome to chatd, guest%d! %127[^\n]", &n,
-	    tail) != 2 ||
+	    sscanf(b, "-!- welcome to chatd, guest%d! %127[^\n]", &n, tail) !=
+		2 ||
 	    strcmp(tail, "you are in #lobby; type /help for commands") != 0)
 		return -1;
 	return n;
@@ -48,9 +48,9 @@ pair(int port, struct conn **a, struct conn **b)
 static int
 stamp_is_now(const char *line)
 {
-	struct tm	 tm;
-	time_t		 t = time(NULL);
-	int		 h, m, s, d;
+	struct tm tm;
+	time_t t = time(NULL);
+	int h, m, s, d;
 
 	if (line_body(line) == NULL ||
 	    sscanf(line, "[%2d:%2d:%2d]", &h, &m, &s) != 3 || h > 23 ||
@@ -64,10 +64,10 @@ stamp_is_now(const char *line)
 
 START_TEST(test_welcome_unique_guests)
 {
-	struct srv	 s;
-	struct conn	*c[4];
-	char		 line[512], want[128];
-	int		 n[4], i, j;
+	struct srv s;
+	struct conn *c[4];
+	char line[512], want[128];
+	int n[4], i, j;
 
 	srv_start_ok(&s, NULL);
 	for (i = 0; i < 4; i++) {
@@ -95,10 +95,10 @@ END_TEST
 
 START_TEST(test_guest_skips_taken_nick)
 {
-	struct srv	 s;
-	struct conn	*a, *b;
-	char		 line[512], cmd[64];
-	int		 na, nb;
+	struct srv s;
+	struct conn *a, *b;
+	char line[512], cmd[64];
+	int na, nb;
 
 	srv_start_ok(&s, NULL);
 	a = conn_open(s.port);
@@ -122,9 +122,9 @@ END_TEST
 
 START_TEST(test_broadcast_no_echo)
 {
-	struct srv	 s;
-	struct conn	*a, *b, *c;
-	char		 line[512];
+	struct srv s;
+	struct conn *a, *b, *c;
+	char line[512];
 
 	srv_start_ok(&s, NULL);
 	pair(s.port, &a, &b);
@@ -136,8 +136,8 @@ START_TEST(test_broadcast_no_echo)
 	ck_assert_msg(stamp_is_now(line), "bad stamp: %s", line);
 	ck_assert_str_eq(line_body(line), "<alice> hello all");
 	ck_assert(conn_next_is(c, "<alice> hello all", WAIT));
-	ck_assert(conn_quiet(a, QUIET));	/* never echoed */
-	ck_assert(conn_quiet(b, 0));		/* exactly once */
+	ck_assert(conn_quiet(a, QUIET)); /* never echoed */
+	ck_assert(conn_quiet(b, 0));     /* exactly once */
 	ck_assert(conn_quiet(c, 0));
 	/* Lines split over writes, and several lines in one write. */
 	conn_send(b, "spl");
@@ -161,8 +161,8 @@ END_TEST
 static void
 read_ordered(struct conn *c, const char **nicks, int nsend, int per)
 {
-	char	line[512], want[128];
-	int	next[4] = { 0, 0, 0, 0 }, i, k;
+	char line[512], want[128];
+	int next[4] = { 0, 0, 0, 0 }, i, k;
 
 	for (i = 0; i < nsend * per; i++) {
 		ck_assert_msg(conn_line(c, line, sizeof line, WAIT) >= 0,
@@ -182,12 +182,12 @@ read_ordered(struct conn *c, const char **nicks, int nsend, int per)
 
 START_TEST(test_order_exactly_once)
 {
-	const char	*args[] = { "--rate", "0", NULL };
-	const char	*nicks[] = { "alice", "bob" };
-	struct srv	 s;
-	struct conn	*a, *b, *r;
-	char		*big[2], *p;
-	int		 i, k, per = 1000;
+	const char *args[] = { "--rate", "0", NULL };
+	const char *nicks[] = { "alice", "bob" };
+	struct srv s;
+	struct conn *a, *b, *r;
+	char *big[2], *p;
+	int i, k, per = 1000;
 
 	srv_start_ok(&s, args);
 	pair(s.port, &a, &b);
@@ -202,8 +202,8 @@ START_TEST(test_order_exactly_once)
 	/* Interleave the two senders' writes in chunks. */
 	for (i = 0; i < 10; i++)
 		for (k = 0; k < 2; k++) {
-			size_t	len = strlen(big[k]), part = len / 10 + 1;
-			size_t	off = (size_t)i * part;
+			size_t len = strlen(big[k]), part = len / 10 + 1;
+			size_t off = (size_t)i * part;
 
 			if (off < len)
 				conn_send_raw(k == 0 ? a : b, big[k] + off,
@@ -223,8 +223,8 @@ END_TEST
 
 /* Send raw bytes from a and check b receives exactly want. */
 static void
-pass(struct conn *a, struct conn *b, const char *raw, size_t n,
-    const char *want)
+pass(
+    struct conn *a, struct conn *b, const char *raw, size_t n, const char *want)
 {
 	conn_send_raw(a, raw, n);
 	ck_assert_msg(conn_next_is(b, want, WAIT), "sent %zu bytes", n);
@@ -233,15 +233,16 @@ pass(struct conn *a, struct conn *b, const char *raw, size_t n,
 
 START_TEST(test_text_exact)
 {
-	struct srv	 s;
-	struct conn	*a, *b;
-	char		 line[512];
-	const char	*body;
+	struct srv s;
+	struct conn *a, *b;
+	char line[512];
+	const char *body;
 
 	srv_start_ok(&s, NULL);
 	pair(s.port, &a, &b);
 	PASS(a, b, "tab\there\t\n", "<alice> tab\there\t");
-	PASS(a, b, "h\xc3\xa9llo w\xc3\xb6rld \xe6\x97\xa5\xe6\x9c\xac "
+	PASS(a, b,
+	    "h\xc3\xa9llo w\xc3\xb6rld \xe6\x97\xa5\xe6\x9c\xac "
 	    "\xf0\x9f\x8e\x89\n",
 	    "<alice> h\xc3\xa9llo w\xc3\xb6rld \xe6\x97\xa5\xe6\x9c\xac "
 	    "\xf0\x9f\x8e\x89");
@@ -254,9 +255,12 @@ START_TEST(test_text_exact)
 	body = line_body(line);
 	ck_assert_ptr_nonnull(body);
 	ck_assert_msg(strncmp(body, "<alice> bad ", 12) == 0 &&
-	    strcmp(body + strlen(body) - 4, " end") == 0, "got %s", line);
-	ck_assert_msg(strcmp(body, "<alice> bad \xff\xfe\xc3( \xed\xa0\x80"
-	    "\xc0\xaf end") == 0 || strstr(body, "\xef\xbf\xbd") != NULL,
+		strcmp(body + strlen(body) - 4, " end") == 0,
+	    "got %s", line);
+	ck_assert_msg(strcmp(body,
+			  "<alice> bad \xff\xfe\xc3( \xed\xa0\x80"
+			  "\xc0\xaf end") == 0 ||
+		strstr(body, "\xef\xbf\xbd") != NULL,
 	    "invalid UTF-8 neither passed nor replaced: %s", line);
 	PASS(a, b, "still alive\n", "<alice> still alive");
 	conn_close(a);
@@ -267,8 +271,8 @@ END_TEST
 
 START_TEST(test_crlf_and_controls)
 {
-	struct srv	 s;
-	struct conn	*a, *b;
+	struct srv s;
+	struct conn *a, *b;
 
 	srv_start_ok(&s, NULL);
 	pair(s.port, &a, &b);
@@ -290,14 +294,14 @@ END_TEST
 
 START_TEST(test_empty_lines_ignored)
 {
-	struct srv	 s;
-	struct conn	*a, *b;
+	struct srv s;
+	struct conn *a, *b;
 
 	srv_start_ok(&s, NULL);
 	pair(s.port, &a, &b);
 	PASS(a, b, "\n\r\n   \n \t \r\n\x01\x02\n\x1b\r\n\x7f \x7f\nafter\n",
 	    "<alice> after");
-	ck_assert(conn_quiet(a, QUIET));	/* no error replies either */
+	ck_assert(conn_quiet(a, QUIET)); /* no error replies either */
 	ck_assert(conn_quiet(b, 0));
 	conn_close(a);
 	conn_close(b);
@@ -307,10 +311,10 @@ END_TEST
 
 START_TEST(test_max_line)
 {
-	struct srv	 s;
-	struct conn	*a, *b;
-	char		*p, *want;
-	size_t		 big = 100000;
+	struct srv s;
+	struct conn *a, *b;
+	char *p, *want;
+	size_t big = 100000;
 
 	srv_start_ok(&s, NULL);
 	pair(s.port, &a, &b);
@@ -329,16 +333,16 @@ START_TEST(test_max_line)
 	memset(p, 'x', big);
 	memcpy(p + 2049, "\n", 2);
 	conn_send_raw(a, p, 2050);
-	ck_assert(conn_next_is(a,
-	    "-!- error: line too long (max 2048 bytes), dropped", WAIT));
+	ck_assert(conn_next_is(
+	    a, "-!- error: line too long (max 2048 bytes), dropped", WAIT));
 	ck_assert(conn_quiet(b, QUIET));
 	PASS(a, b, "next\n", "<alice> next");
 	/* A huge line is dropped up to its LF; what follows still counts. */
 	memset(p, 'x', big);
 	memcpy(p + big, "\nafter\n", 8);
 	conn_send_raw(a, p, big + 7);
-	ck_assert(conn_next_is(a,
-	    "-!- error: line too long (max 2048 bytes), dropped", WAIT));
+	ck_assert(conn_next_is(
+	    a, "-!- error: line too long (max 2048 bytes), dropped", WAIT));
 	ck_assert(conn_next_is(b, "<alice> after", WAIT));
 	ck_assert(conn_quiet(a, QUIET));
 	ck_assert(conn_quiet(b, 0));
@@ -352,16 +356,16 @@ END_TEST
 
 START_TEST(test_max_line_option)
 {
-	const char	*args[] = { "--max-line", "20", NULL };
-	struct srv	 s;
-	struct conn	*a, *b;
+	const char *args[] = { "--max-line", "20", NULL };
+	struct srv s;
+	struct conn *a, *b;
 
 	srv_start_ok(&s, args);
 	pair(s.port, &a, &b);
 	PASS(a, b, "0123456789abcdefghij\n", "<alice> 0123456789abcdefghij");
 	conn_send(a, "0123456789abcdefghijk\n");
-	ck_assert(conn_next_is(a,
-	    "-!- error: line too long (max 20 bytes), dropped", WAIT));
+	ck_assert(conn_next_is(
+	    a, "-!- error: line too long (max 20 bytes), dropped", WAIT));
 	ck_assert(conn_quiet(b, QUIET));
 	conn_close(a);
 	conn_close(b);
@@ -371,8 +375,8 @@ END_TEST
 
 START_TEST(test_eof_mid_line)
 {
-	struct srv	 s;
-	struct conn	*a, *b;
+	struct srv s;
+	struct conn *a, *b;
 
 	srv_start_ok(&s, NULL);
 	pair(s.port, &a, &b);
@@ -380,8 +384,8 @@ START_TEST(test_eof_mid_line)
 	shutdown(a->fd, SHUT_WR);
 	ck_assert(conn_next_is(b, "<alice> first", WAIT));
 	ck_assert(conn_next_is(b, "<alice> unterminated last words", WAIT));
-	ck_assert(conn_next_is(b, "-!- alice has quit (connection closed)",
-	    WAIT));
+	ck_assert(
+	    conn_next_is(b, "-!- alice has quit (connection closed)", WAIT));
 	ck_assert(conn_eof(a, WAIT));
 	conn_close(a);
 	conn_close(b);
@@ -391,8 +395,8 @@ END_TEST
 
 START_TEST(test_half_close_flushes_reply)
 {
-	struct srv	 s;
-	struct conn	*a, *b;
+	struct srv s;
+	struct conn *a, *b;
 
 	srv_start_ok(&s, NULL);
 	pair(s.port, &a, &b);
@@ -402,8 +406,8 @@ START_TEST(test_half_close_flushes_reply)
 	ck_assert(conn_next_is(a, "-!- 1 room: #lobby (2)", WAIT));
 	ck_assert(conn_eof(a, WAIT));
 	ck_assert(conn_next_is(b, "<alice> bye all", WAIT));
-	ck_assert(conn_next_is(b, "-!- alice has quit (connection closed)",
-	    WAIT));
+	ck_assert(
+	    conn_next_is(b, "-!- alice has quit (connection closed)", WAIT));
 	conn_close(a);
 	conn_close(b);
 	srv_stop_ok(&s);
@@ -412,9 +416,9 @@ END_TEST
 
 START_TEST(test_quit_reasons)
 {
-	struct linger	 lg = { 1, 0 };
-	struct srv	 s;
-	struct conn	*a, *b, *c, *d, *r;
+	struct linger lg = { 1, 0 };
+	struct srv s;
+	struct conn *a, *b, *c, *d, *r;
 
 	srv_start_ok(&s, NULL);
 	r = login_ok(s.port, "room");
@@ -432,22 +436,22 @@ START_TEST(test_quit_reasons)
 	conn_send(b, "/quit gone fishing, back soon\n");
 	ck_assert(conn_next_is(b, "-!- bye", WAIT));
 	ck_assert(conn_eof(b, WAIT));
-	ck_assert(conn_next_is(r, "-!- bob has quit (gone fishing, back soon)",
-	    WAIT));
+	ck_assert(conn_next_is(
+	    r, "-!- bob has quit (gone fishing, back soon)", WAIT));
 	/* Unread input makes close() send a reset: read it all first. */
 	ck_assert(conn_expect(c, "bob has quit", NULL, 0, WAIT));
 	conn_close(c);
-	ck_assert(conn_next_is(r, "-!- carol has quit (connection closed)",
-	    WAIT));
+	ck_assert(
+	    conn_next_is(r, "-!- carol has quit (connection closed)", WAIT));
 	setsockopt(d->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
 	conn_close(d);
-	ck_assert(conn_next_is(r, "-!- dave has quit (connection reset)",
-	    WAIT));
+	ck_assert(
+	    conn_next_is(r, "-!- dave has quit (connection reset)", WAIT));
 	ck_assert(srv_log_has(&s, "(alice) disconnected: bye", WAIT));
-	ck_assert(srv_log_has(&s, "(carol) disconnected: connection closed",
-	    WAIT));
-	ck_assert(srv_log_has(&s, "(dave) disconnected: connection reset",
-	    WAIT));
+	ck_assert(
+	    srv_log_has(&s, "(carol) disconnected: connection closed", WAIT));
+	ck_assert(
+	    srv_log_has(&s, "(dave) disconnected: connection reset", WAIT));
 	/* The server carries on. */
 	conn_close(a);
 	a = login_ok(s.port, "alice");
@@ -467,8 +471,8 @@ END_TEST
 static int
 private_loopback(void)
 {
-	struct ifreq	ifr;
-	int		fd, ok;
+	struct ifreq ifr;
+	int fd, ok;
 
 	if (unshare(CLONE_NEWNET) == -1 ||
 	    (fd = socket(AF_INET, SOCK_DGRAM, 0)) == -1)
@@ -484,12 +488,13 @@ private_loopback(void)
 
 START_TEST(test_default_listen)
 {
-	const char	*none[] = { NULL }, *port0[] = { "-p", "0", NULL };
-	struct srv	 s;
-	struct conn	*a, *b;
+	const char *none[] = { NULL }, *port0[] = { "-p", "0", NULL };
+	struct srv s;
+	struct conn *a, *b;
 
 	if (!private_loopback()) {
-		fprintf(stderr, "test_default_listen: skipped (no network "
+		fprintf(stderr,
+		    "test_default_listen: skipped (no network "
 		    "namespace)\n");
 		return;
 	}
@@ -499,13 +504,13 @@ START_TEST(test_default_listen)
 	    "log: %s", s.log);
 	s.port = atoi(strstr(s.log, "[::]:") + 5);
 	pair(s.port, &a, &b);
-	ck_assert(srv_log_has(&s, "client 1 connected from 127.0.0.1 as guest1",
-	    WAIT));
+	ck_assert(srv_log_has(
+	    &s, "client 1 connected from 127.0.0.1 as guest1", WAIT));
 	conn_close(b);
 	ck_assert_ptr_nonnull(b = conn_open6(s.port));
 	ck_assert(conn_expect(b, "/help", NULL, 0, WAIT));
-	ck_assert(srv_log_has(&s, "client 3 connected from ::1 as guest3",
-	    WAIT));
+	ck_assert(
+	    srv_log_has(&s, "client 3 connected from ::1 as guest3", WAIT));
 	conn_send(b, "over v6\n");
 	ck_assert(conn_expect(a, "<guest3> over v6", NULL, 0, WAIT));
 	conn_close(a);
@@ -525,8 +530,8 @@ END_TEST
 Suite *
 test_suite(void)
 {
-	Suite	*s = suite_create("integ_basic");
-	TCase	*tc = tcase_create("basic");
+	Suite *s = suite_create("integ_basic");
+	TCase *tc = tcase_create("basic");
 
 	tcase_set_timeout(tc, TEST_TIMEOUT);
 	tcase_add_test(tc, test_welcome_unique_guests);

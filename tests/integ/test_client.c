@@ -16,28 +16,27 @@
 
 START_TEST(test_pipe_both_ways)
 {
-	struct proc	*p = malloc(sizeof *p);
-	struct conn	*bob;
-	const char	*args[] = { "-n", "alice", "127.0.0.1", NULL, NULL };
-	int		 port;
+	struct proc *p = malloc(sizeof *p);
+	struct conn *bob;
+	const char *args[] = { "-n", "alice", "127.0.0.1", NULL, NULL };
+	int port;
 
 	port = chatrun_server_start(NULL);
 	ck_assert((bob = conn_login(port, "bob")) != NULL);
 	args[3] = chatrun_port_str(port);
 	proc_start(p, args);
-	ck_assert(conn_expect(bob, "is now known as alice", NULL, 0,
-	    CHATRUN_WAIT_MS));
+	ck_assert(conn_expect(
+	    bob, "is now known as alice", NULL, 0, CHATRUN_WAIT_MS));
 	proc_send(p, "hello from a pipe\n");
-	ck_assert(conn_expect(bob, "<alice> hello from a pipe", NULL, 0,
-	    CHATRUN_WAIT_MS));
+	ck_assert(conn_expect(
+	    bob, "<alice> hello from a pipe", NULL, 0, CHATRUN_WAIT_MS));
 	ck_assert(conn_send(bob, "hi alice\n") == 0);
 	ck_assert(proc_wait(p, 0, "] <bob> hi alice\n", 0) != NULL);
 	close(p->in);
 	p->in = -1;
-	ck_assert(conn_expect(bob, "alice has quit", NULL, 0,
-	    CHATRUN_WAIT_MS));
+	ck_assert(conn_expect(bob, "alice has quit", NULL, 0, CHATRUN_WAIT_MS));
 	ck_assert_int_eq(proc_exit(p), 0);
-	ck_assert(strstr(p->obuf, "\033") == NULL);	/* no colour, no prompt */
+	ck_assert(strstr(p->obuf, "\033") == NULL); /* no colour, no prompt */
 	conn_close(bob);
 	proc_close(p);
 	free(p);
@@ -47,34 +46,35 @@ END_TEST
 /* Many lines at once, the last without its LF: all arrive, in order. */
 START_TEST(test_pipe_loses_nothing)
 {
-	const char	*sargs[] = { "--rate", "0", NULL };
-	const char	*args[] = { "127.0.0.1", NULL, NULL };
-	struct proc	*p = malloc(sizeof *p);
-	struct conn	*bob;
-	char		 line[64], want[64];
-	int		 i, n = 3000, port;
+	const char *sargs[] = { "--rate", "0", NULL };
+	const char *args[] = { "127.0.0.1", NULL, NULL };
+	struct proc *p = malloc(sizeof *p);
+	struct conn *bob;
+	char line[64], want[64];
+	int i, n = 3000, port;
 
 	port = chatrun_server_start(sargs);
 	ck_assert((bob = conn_login(port, "bob")) != NULL);
 	args[1] = chatrun_port_str(port);
 	proc_start(p, args);
 	for (i = 0; i < n; i++) {
-		snprintf(line, sizeof line, i < n - 1 ? "line %d\n" : "line %d",
-		    i);
+		snprintf(
+		    line, sizeof line, i < n - 1 ? "line %d\n" : "line %d", i);
 		proc_send(p, line);
 	}
 	close(p->in);
 	p->in = -1;
 	for (i = 0; i < n; i++) {
 		snprintf(want, sizeof want, "> line %d", i);
-		ck_assert_int_ge(conn_line(bob, line, sizeof line,
-		    CHATRUN_WAIT_MS), 0);
+		ck_assert_int_ge(
+		    conn_line(bob, line, sizeof line, CHATRUN_WAIT_MS), 0);
 		if (strstr(line, "has joined") != NULL) {
 			i--;
 			continue;
 		}
-		ck_assert_msg(strstr(line, want) != NULL && strlen(strstr(line,
-		    want)) == strlen(want), "got %s, want %s", line, want);
+		ck_assert_msg(strstr(line, want) != NULL &&
+			strlen(strstr(line, want)) == strlen(want),
+		    "got %s, want %s", line, want);
 	}
 	ck_assert(conn_expect(bob, "has quit", NULL, 0, CHATRUN_WAIT_MS));
 	ck_assert_int_eq(proc_exit(p), 0);
@@ -86,27 +86,27 @@ END_TEST
 
 START_TEST(test_exec)
 {
-	const char	*args[] = { "-n", "deploy", "-e", "build 42 is green",
-	    "-e", "/me deploys", "-e", "third", NULL, NULL };
-	struct proc	*p = malloc(sizeof *p);
-	struct conn	*bob;
-	char		 hp[64];
-	int		 port;
+	const char *args[] = { "-n", "deploy", "-e", "build 42 is green", "-e",
+		"/me deploys", "-e", "third", NULL, NULL };
+	struct proc *p = malloc(sizeof *p);
+	struct conn *bob;
+	char hp[64];
+	int port;
 
 	port = chatrun_server_start(NULL);
 	ck_assert((bob = conn_login(port, "bob")) != NULL);
 	snprintf(hp, sizeof hp, "127.0.0.1:%d", port);
 	args[8] = hp;
 	proc_start(p, args);
-	ck_assert(conn_expect(bob, "<deploy> build 42 is green", NULL, 0,
-	    CHATRUN_WAIT_MS));
-	ck_assert(conn_expect(bob, "* deploy deploys", NULL, 0,
-	    CHATRUN_WAIT_MS));
+	ck_assert(conn_expect(
+	    bob, "<deploy> build 42 is green", NULL, 0, CHATRUN_WAIT_MS));
+	ck_assert(
+	    conn_expect(bob, "* deploy deploys", NULL, 0, CHATRUN_WAIT_MS));
 	ck_assert(conn_expect(bob, "<deploy> third", NULL, 0, CHATRUN_WAIT_MS));
-	ck_assert(conn_expect(bob, "deploy has quit (bye)", NULL, 0,
-	    CHATRUN_WAIT_MS));
+	ck_assert(conn_expect(
+	    bob, "deploy has quit (bye)", NULL, 0, CHATRUN_WAIT_MS));
 	ck_assert_int_eq(proc_exit(p), 0);
-	ck_assert_uint_eq(p->olen, 0);	/* a notifier prints nothing */
+	ck_assert_uint_eq(p->olen, 0); /* a notifier prints nothing */
 	ck_assert_uint_eq(p->elen, 0);
 	conn_close(bob);
 	proc_close(p);
@@ -117,14 +117,14 @@ END_TEST
 /* -e reports the server's errors on stderr and still quits with 0. */
 START_TEST(test_exec_error_shown)
 {
-	const char	*args[] = { "-e", "/nosuch", "127.0.0.1", NULL, NULL };
-	struct proc	*p = malloc(sizeof *p);
+	const char *args[] = { "-e", "/nosuch", "127.0.0.1", NULL, NULL };
+	struct proc *p = malloc(sizeof *p);
 
 	args[3] = chatrun_port_str(chatrun_server_start(NULL));
 	proc_start(p, args);
 	ck_assert_int_eq(proc_exit(p), 0);
-	ck_assert(strstr(p->ebuf, "-!- error: unknown command /nosuch") !=
-	    NULL);
+	ck_assert(
+	    strstr(p->ebuf, "-!- error: unknown command /nosuch") != NULL);
 	proc_close(p);
 	free(p);
 }
@@ -132,11 +132,11 @@ END_TEST
 
 START_TEST(test_refused)
 {
-	const char	*cause;
-	const char	*args[] = { NULL, NULL };
-	struct proc	*p = malloc(sizeof *p);
-	char		 name[NET_ADDRSTRLEN], want[128], hp[64];
-	int		 fd, port;
+	const char *cause;
+	const char *args[] = { NULL, NULL };
+	struct proc *p = malloc(sizeof *p);
+	char name[NET_ADDRSTRLEN], want[128], hp[64];
+	int fd, port;
 
 	/* A port that was free a moment ago: nothing listens there. */
 	ck_assert((fd = net_listen_tcp("127.0.0.1", "0", 1, &cause)) != -1);
@@ -147,8 +147,10 @@ START_TEST(test_refused)
 	args[0] = hp;
 	proc_start(p, args);
 	ck_assert_int_eq(proc_exit(p), 1);
-	snprintf(want, sizeof want, "chat: cannot connect to 127.0.0.1 port "
-	    "%d: Connection refused\n", port);
+	snprintf(want, sizeof want,
+	    "chat: cannot connect to 127.0.0.1 port "
+	    "%d: Connection refused\n",
+	    port);
 	ck_assert_str_eq(p->ebuf, want);
 	ck_assert_uint_eq(p->olen, 0);
 	proc_close(p);
@@ -159,15 +161,15 @@ END_TEST
 static void
 check_usage(const char *const *args)
 {
-	struct proc	*p = malloc(sizeof *p);
-	char		*nl;
+	struct proc *p = malloc(sizeof *p);
+	char *nl;
 
 	proc_start(p, args);
 	ck_assert_int_eq(proc_exit(p), 2);
 	ck_assert_msg(strncmp(p->ebuf, "chat: ", 6) == 0, "%s", p->ebuf);
 	ck_assert((nl = strchr(p->ebuf, '\n')) != NULL);
 	ck_assert_msg(strncmp(nl + 1, "usage: chat ", 12) == 0, "%s", p->ebuf);
-	ck_assert(strchr(nl + 1, '\n')[1] == '\0');	/* two lines */
+	ck_assert(strchr(nl + 1, '\n')[1] == '\0'); /* two lines */
 	proc_close(p);
 	free(p);
 }
@@ -196,9 +198,9 @@ END_TEST
 
 START_TEST(test_help_version)
 {
-	const char	*a1[] = { "--help", NULL };
-	const char	*a2[] = { "-V", NULL };
-	struct proc	*p = malloc(sizeof *p);
+	const char *a1[] = { "--help", NULL };
+	const char *a2[] = { "-V", NULL };
+	struct proc *p = malloc(sizeof *p);
 
 	proc_start(p, a1);
 	ck_assert_int_eq(proc_exit(p), 0);
@@ -214,8 +216,8 @@ END_TEST
 
 START_TEST(test_server_shutdown)
 {
-	const char	*args[] = { "127.0.0.1", NULL, NULL };
-	struct proc	*p = malloc(sizeof *p);
+	const char *args[] = { "127.0.0.1", NULL, NULL };
+	struct proc *p = malloc(sizeof *p);
 
 	args[1] = chatrun_port_str(chatrun_server_start(NULL));
 	proc_start(p, args);
@@ -231,11 +233,11 @@ END_TEST
 
 START_TEST(test_server_full)
 {
-	const char	*sargs[] = { "-m", "1", NULL };
-	const char	*args[] = { "127.0.0.1", NULL, NULL };
-	struct proc	*p = malloc(sizeof *p);
-	struct conn	*first;
-	int		 port;
+	const char *sargs[] = { "-m", "1", NULL };
+	const char *args[] = { "127.0.0.1", NULL, NULL };
+	struct proc *p = malloc(sizeof *p);
+	struct conn *first;
+	int port;
 
 	port = chatrun_server_start(sargs);
 	ck_assert((first = conn_login(port, NULL)) != NULL);
@@ -251,10 +253,10 @@ END_TEST
 
 START_TEST(test_control_chars_and_close)
 {
-	const char	*args[] = { NULL, NULL };
-	struct proc	*p = malloc(sizeof *p);
-	char		 hp[64];
-	int		 lfd, cfd, port;
+	const char *args[] = { NULL, NULL };
+	struct proc *p = malloc(sizeof *p);
+	char hp[64];
+	int lfd, cfd, port;
 
 	lfd = fake_listen(&port);
 	snprintf(hp, sizeof hp, "127.0.0.1:%d", port);
@@ -265,10 +267,11 @@ START_TEST(test_control_chars_and_close)
 	ck_assert(write(cfd, "no newline at the end", 21) == 21);
 	close(cfd);
 	ck_assert_int_eq(proc_exit(p), 1);
-	ck_assert_str_eq(p->obuf, "[12:00:00] <mallory> a]0;titleb[31mred\n"
+	ck_assert_str_eq(p->obuf,
+	    "[12:00:00] <mallory> a]0;titleb[31mred\n"
 	    "no newline at the end\n");
-	ck_assert_str_eq(p->ebuf,
-	    "-!- disconnected: server closed the connection\n");
+	ck_assert_str_eq(
+	    p->ebuf, "-!- disconnected: server closed the connection\n");
 	close(lfd);
 	proc_close(p);
 	free(p);
@@ -280,18 +283,18 @@ END_TEST
  * few seconds chat waits for a silent one. */
 START_TEST(test_quit_waits_while_lines_arrive)
 {
-	const char	*args[] = { NULL, NULL };
-	struct proc	*p = malloc(sizeof *p);
-	char		 hp[64], got[256] = "", line[64];
-	size_t		 have = 0;
-	ssize_t		 n;
-	int		 lfd, cfd, port, i;
+	const char *args[] = { NULL, NULL };
+	struct proc *p = malloc(sizeof *p);
+	char hp[64], got[256] = "", line[64];
+	size_t have = 0;
+	ssize_t n;
+	int lfd, cfd, port, i;
 
 	lfd = fake_listen(&port);
 	snprintf(hp, sizeof hp, "127.0.0.1:%d", port);
 	args[0] = hp;
 	proc_start(p, args);
-	close(p->in);		/* EOF on stdin: chat sends /quit */
+	close(p->in); /* EOF on stdin: chat sends /quit */
 	p->in = -1;
 	ck_assert((cfd = fake_accept(lfd)) != -1);
 	while (strstr(got, "/quit\n") == NULL) {
@@ -323,27 +326,27 @@ END_TEST
 static struct conn *
 login_with_password(int port, const char *pass)
 {
-	struct conn	*c;
-	char		 cmd[64];
+	struct conn *c;
+	char cmd[64];
 
 	ck_assert((c = conn_open(port)) != NULL);
 	snprintf(cmd, sizeof cmd, "/pass %s\n", pass);
 	ck_assert(conn_send(c, cmd) == 0);
-	ck_assert(conn_expect(c, "password accepted", NULL, 0,
-	    CHATRUN_WAIT_MS));
+	ck_assert(
+	    conn_expect(c, "password accepted", NULL, 0, CHATRUN_WAIT_MS));
 	return c;
 }
 
 /* -P sends /pass before /nick and the lines, so they all count. */
 START_TEST(test_password_file)
 {
-	char		 pwpath[] = "/tmp/chat-test-pw-XXXXXX";
-	const char	*sargs[] = { "--password-file", pwpath, NULL };
-	const char	*args[] = { "-P", pwpath, "-n", "alice", "-e", "hello",
-	    "127.0.0.1", NULL, NULL };
-	struct proc	*p = malloc(sizeof *p);
-	struct conn	*bob;
-	int		 fd, port;
+	char pwpath[] = "/tmp/chat-test-pw-XXXXXX";
+	const char *sargs[] = { "--password-file", pwpath, NULL };
+	const char *args[] = { "-P", pwpath, "-n", "alice", "-e", "hello",
+		"127.0.0.1", NULL, NULL };
+	struct proc *p = malloc(sizeof *p);
+	struct conn *bob;
+	int fd, port;
 
 	ck_assert((fd = mkstemp(pwpath)) != -1);
 	ck_assert(write(fd, "s3cret\n", 7) == 7);
@@ -364,20 +367,20 @@ END_TEST
 
 START_TEST(test_unix_socket)
 {
-	char		 path[64], hp[80];
-	const char	*sargs[] = { "--unix", path, NULL };
-	const char	*args[] = { "-n", "sock", "-e", "over unix", hp, NULL };
-	struct proc	*p = malloc(sizeof *p);
-	struct conn	*bob;
-	int		 port;
+	char path[64], hp[80];
+	const char *sargs[] = { "--unix", path, NULL };
+	const char *args[] = { "-n", "sock", "-e", "over unix", hp, NULL };
+	struct proc *p = malloc(sizeof *p);
+	struct conn *bob;
+	int port;
 
 	snprintf(path, sizeof path, "/tmp/chat-test-%d.sock", (int)getpid());
 	snprintf(hp, sizeof hp, "unix:%s", path);
 	port = chatrun_server_start(sargs);
 	ck_assert((bob = conn_login(port, "bob")) != NULL);
 	proc_start(p, args);
-	ck_assert(conn_expect(bob, "<sock> over unix", NULL, 0,
-	    CHATRUN_WAIT_MS));
+	ck_assert(
+	    conn_expect(bob, "<sock> over unix", NULL, 0, CHATRUN_WAIT_MS));
 	ck_assert_int_eq(proc_exit(p), 0);
 	unlink(path);
 	conn_close(bob);
@@ -389,8 +392,8 @@ END_TEST
 Suite *
 test_suite(void)
 {
-	Suite	*s = suite_create("client");
-	TCase	*tc = tcase_create("chat");
+	Suite *s = suite_create("client");
+	TCase *tc = tcase_create("chat");
 
 	tcase_add_checked_fixture(tc, NULL, chatrun_teardown);
 	tcase_set_timeout(tc, TEST_TIMEOUT);

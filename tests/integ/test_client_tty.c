@@ -22,12 +22,12 @@ termios_same(const struct termios *a, const struct termios *b)
 /* The person's view: a half-typed line survives an incoming message. */
 START_TEST(test_tty_partial_line)
 {
-	const char	*args[] = { "-n", "alice", "127.0.0.1", NULL, NULL };
-	struct proc	*p = malloc(sizeof *p);
-	struct conn	*bob;
-	struct termios	 before, after;
-	const char	*msg;
-	int		 port;
+	const char *args[] = { "-n", "alice", "127.0.0.1", NULL, NULL };
+	struct proc *p = malloc(sizeof *p);
+	struct conn *bob;
+	struct termios before, after;
+	const char *msg;
+	int port;
 
 	port = chatrun_server_start(NULL);
 	ck_assert((bob = conn_login(port, "bob")) != NULL);
@@ -35,22 +35,21 @@ START_TEST(test_tty_partial_line)
 	proc_start_pty(p, args, 0);
 	ck_assert(tcgetattr(p->slave, &before) == 0);
 	ck_assert(proc_wait(p, 0, "[#lobby alice]> ", 0) != NULL);
-	ck_assert(conn_expect(bob, "is now known as alice", NULL, 0,
-	    CHATRUN_WAIT_MS));
+	ck_assert(conn_expect(
+	    bob, "is now known as alice", NULL, 0, CHATRUN_WAIT_MS));
 	proc_send(p, "helo");
 	ck_assert(proc_wait(p, 0, "]> helo", 0) != NULL);
-	proc_send(p, "\033[D");			/* Left: between l and o */
+	proc_send(p, "\033[D"); /* Left: between l and o */
 	ck_assert(conn_send(bob, "hi there\n") == 0);
 	ck_assert((msg = proc_wait(p, 0, "<bob> hi there", 0)) != NULL);
 	/* Printed above the input, which is drawn again after it. */
 	ck_assert(proc_wait(p, 0, "[#lobby alice]> helo",
-	    (size_t)(msg - p->obuf)) != NULL);
-	ck_assert(strstr(p->obuf, "\033[2m") == NULL);	/* NO_COLOR */
+		      (size_t)(msg - p->obuf)) != NULL);
+	ck_assert(strstr(p->obuf, "\033[2m") == NULL); /* NO_COLOR */
 	proc_send(p, "l\r");
 	ck_assert(conn_expect(bob, "<alice> hello", NULL, 0, CHATRUN_WAIT_MS));
-	proc_send(p, "\004");			/* Ctrl-D: quit */
-	ck_assert(conn_expect(bob, "alice has quit", NULL, 0,
-	    CHATRUN_WAIT_MS));
+	proc_send(p, "\004"); /* Ctrl-D: quit */
+	ck_assert(conn_expect(bob, "alice has quit", NULL, 0, CHATRUN_WAIT_MS));
 	ck_assert_int_eq(proc_exit(p), 0);
 	ck_assert(tcgetattr(p->slave, &after) == 0);
 	ck_assert(termios_same(&before, &after));
@@ -65,10 +64,10 @@ END_TEST
 /* Room and nick in the prompt follow /join and /nick; colour on a tty. */
 START_TEST(test_tty_prompt_follows)
 {
-	const char	*args[] = { "-r", "dev", "127.0.0.1", NULL, NULL };
-	struct proc	*p = malloc(sizeof *p);
-	struct conn	*bob;
-	int		 port;
+	const char *args[] = { "-r", "dev", "127.0.0.1", NULL, NULL };
+	struct proc *p = malloc(sizeof *p);
+	struct conn *bob;
+	int port;
 
 	port = chatrun_server_start(NULL);
 	ck_assert((bob = conn_login(port, "bob")) != NULL);
@@ -92,9 +91,9 @@ END_TEST
 
 START_TEST(test_tty_server_gone)
 {
-	const char	*args[] = { "127.0.0.1", NULL, NULL };
-	struct proc	*p = malloc(sizeof *p);
-	struct termios	 before, after;
+	const char *args[] = { "127.0.0.1", NULL, NULL };
+	struct proc *p = malloc(sizeof *p);
+	struct termios before, after;
 
 	args[1] = chatrun_port_str(chatrun_server_start(NULL));
 	proc_start_pty(p, args, 0);
@@ -104,7 +103,7 @@ START_TEST(test_tty_server_gone)
 	ck_assert(proc_wait(p, 0, "unsent", 0) != NULL);
 	chatrun_server_stop(SIGTERM);
 	ck_assert(proc_wait(p, 0, "-!- disconnected: server shutting down\r\n",
-	    0) != NULL);
+		      0) != NULL);
 	ck_assert_int_eq(proc_exit(p), 1);
 	ck_assert(tcgetattr(p->slave, &after) == 0);
 	ck_assert(termios_same(&before, &after));
@@ -115,10 +114,10 @@ END_TEST
 
 START_TEST(test_tty_sigterm_restores)
 {
-	const char	*args[] = { "127.0.0.1", NULL, NULL };
-	struct proc	*p = malloc(sizeof *p);
-	struct termios	 before, after;
-	int		 lfd, cfd, port;
+	const char *args[] = { "127.0.0.1", NULL, NULL };
+	struct proc *p = malloc(sizeof *p);
+	struct termios before, after;
+	int lfd, cfd, port;
 
 	lfd = fake_listen(&port);
 	args[1] = chatrun_port_str(port);
@@ -131,7 +130,7 @@ START_TEST(test_tty_sigterm_restores)
 	ck_assert(strstr(p->obuf, "\033]") == NULL);
 	ck_assert(strstr(p->obuf, "\033[31m") == NULL);
 	ck_assert(tcgetattr(p->slave, &after) == 0);
-	ck_assert(!(after.c_lflag & ICANON));		/* raw while running */
+	ck_assert(!(after.c_lflag & ICANON)); /* raw while running */
 	kill(p->pid, SIGTERM);
 	ck_assert_int_eq(proc_exit(p), 128 + SIGTERM);
 	ck_assert(tcgetattr(p->slave, &after) == 0);
@@ -146,8 +145,8 @@ END_TEST
 Suite *
 test_suite(void)
 {
-	Suite	*s = suite_create("client_tty");
-	TCase	*tc = tcase_create("tty");
+	Suite *s = suite_create("client_tty");
+	TCase *tc = tcase_create("tty");
 
 	tcase_add_checked_fixture(tc, NULL, chatrun_teardown);
 	tcase_set_timeout(tc, TEST_TIMEOUT);

@@ -8,12 +8,11 @@
 #include "check_main.h"
 #include "harness.h"
 
-#define WAIT	5000	/* ms: generous bound for anything to arrive */
-#define QUIET	300	/* ms: how long "nothing more arrives" is watched */
+#define WAIT  5000 /* ms: generous bound for anything to arrive */
+#define QUIET 300  /* ms: how long "nothing more arrives" is watched */
 
-#define NICK_RULE \
-	" (1-16 characters: a letter, then letters, digits, _ or -)"
-#define ROOM_RULE	" (1-32 characters: letters, digits, _ or -)"
+#define NICK_RULE " (1-16 characters: a letter, then letters, digits, _ or -)"
+#define ROOM_RULE " (1-32 characters: letters, digits, _ or -)"
 
 /* Send line from c and want exactly reply (a body) as c's next line. */
 static void
@@ -28,7 +27,7 @@ reply(struct conn *c, const char *line, const char *want)
 static void
 join(struct conn *c, const char *nick, const char *room)
 {
-	char	cmd[128], want[128];
+	char cmd[128], want[128];
 
 	snprintf(cmd, sizeof cmd, "/join %s\n", room);
 	snprintf(want, sizeof want, "-!- %s has joined #%s", nick,
@@ -39,12 +38,12 @@ join(struct conn *c, const char *nick, const char *room)
 
 START_TEST(test_nick)
 {
-	struct srv	 s;
-	struct conn	*a, *b, *c;
-	const char	*bad[] = { "1abc", "_x", "-x", "a.b", "a!", "\xc3\xa4x",
-			    "abcdefghijklmnopq", NULL };
-	char		 cmd[128], want[256];
-	int		 i;
+	struct srv s;
+	struct conn *a, *b, *c;
+	const char *bad[] = { "1abc", "_x", "-x", "a.b", "a!", "\xc3\xa4x",
+		"abcdefghijklmnopq", NULL };
+	char cmd[128], want[256];
+	int i;
 
 	srv_start_ok(&s, NULL);
 	a = login_ok(s.port, "alice");
@@ -66,17 +65,17 @@ START_TEST(test_nick)
 	reply(a, "/nick\n", "-!- error: usage: /nick NAME");
 	/* Taken, ignoring case, in this room or another. */
 	reply(a, "/nick BOB\n", "-!- error: nickname BOB is already in use");
-	reply(a, "/nick Carol\n",
-	    "-!- error: nickname Carol is already in use");
-	ck_assert(conn_quiet(b, QUIET));	/* errors go to a only */
+	reply(
+	    a, "/nick Carol\n", "-!- error: nickname Carol is already in use");
+	ck_assert(conn_quiet(b, QUIET)); /* errors go to a only */
 	/* 16 characters, every allowed kind of character. */
 	reply(a, "/nick Abcdefghijk-_09\n",
 	    "-!- alicia is now known as Abcdefghijk-_09");
-	ck_assert(conn_next_is(b, "-!- alicia is now known as Abcdefghijk-_09",
-	    WAIT));
+	ck_assert(conn_next_is(
+	    b, "-!- alicia is now known as Abcdefghijk-_09", WAIT));
 	reply(a, "/nick z\n", "-!- Abcdefghijk-_09 is now known as z");
-	ck_assert(conn_next_is(b, "-!- Abcdefghijk-_09 is now known as z",
-	    WAIT));
+	ck_assert(
+	    conn_next_is(b, "-!- Abcdefghijk-_09 is now known as z", WAIT));
 	/* One's own name in another case is not "taken". */
 	reply(a, "/nick Z\n", "-!- z is now known as Z");
 	ck_assert(conn_next_is(b, "-!- z is now known as Z", WAIT));
@@ -93,9 +92,9 @@ END_TEST
 
 START_TEST(test_join)
 {
-	struct srv	 s;
-	struct conn	*a, *b, *c;
-	char		 name[64], cmd[128], want[256];
+	struct srv s;
+	struct conn *a, *b, *c;
+	char name[64], cmd[128], want[256];
 
 	srv_start_ok(&s, NULL);
 	a = login_ok(s.port, "alice");
@@ -122,8 +121,7 @@ START_TEST(test_join)
 	reply(c, "/join\n", "-!- error: usage: /join ROOM");
 	reply(c, "/join lobby\n", "-!- error: you are already in #lobby");
 	reply(c, "/join #lobby\n", "-!- error: you are already in #lobby");
-	reply(c, "/join bad!\n",
-	    "-!- error: invalid room name bad!" ROOM_RULE);
+	reply(c, "/join bad!\n", "-!- error: invalid room name bad!" ROOM_RULE);
 	reply(c, "/join a.b\n", "-!- error: invalid room name a.b" ROOM_RULE);
 	memset(name, 'r', 33);
 	name[33] = '\0';
@@ -132,11 +130,11 @@ START_TEST(test_join)
 	    name);
 	reply(c, cmd, want);
 	conn_send(c, "/join #\n");
-	ck_assert(conn_expect(c, "-!- error: invalid room name", NULL, 0,
-	    WAIT));
+	ck_assert(
+	    conn_expect(c, "-!- error: invalid room name", NULL, 0, WAIT));
 	conn_send(c, "/join ##dev\n");
-	ck_assert(conn_expect(c, "-!- error: invalid room name", NULL, 0,
-	    WAIT));
+	ck_assert(
+	    conn_expect(c, "-!- error: invalid room name", NULL, 0, WAIT));
 	ck_assert(conn_quiet(a, QUIET));
 	/* 32 characters, every allowed kind. */
 	memcpy(name, "A-_09", 5);
@@ -160,8 +158,8 @@ END_TEST
 
 START_TEST(test_who_rooms)
 {
-	struct srv	 s;
-	struct conn	*a, *b, *c;
+	struct srv s;
+	struct conn *a, *b, *c;
 
 	srv_start_ok(&s, NULL);
 	a = login_ok(s.port, "alice");
@@ -189,8 +187,8 @@ END_TEST
 
 START_TEST(test_me)
 {
-	struct srv	 s;
-	struct conn	*a, *b, *c;
+	struct srv s;
+	struct conn *a, *b, *c;
 
 	srv_start_ok(&s, NULL);
 	a = login_ok(s.port, "alice");
@@ -214,9 +212,9 @@ END_TEST
 
 START_TEST(test_msg)
 {
-	struct srv	 s;
-	struct conn	*a, *b, *c;
-	char		 line[512];
+	struct srv s;
+	struct conn *a, *b, *c;
+	char line[512];
 
 	srv_start_ok(&s, NULL);
 	a = login_ok(s.port, "alice");
@@ -238,7 +236,8 @@ START_TEST(test_msg)
 	ck_assert(conn_next_is(b, "*alice* hi", WAIT));
 	ck_assert_int_ge(conn_line(a, line, sizeof line, WAIT), 0);
 	ck_assert_msg(line_body(line) != NULL &&
-	    strcasecmp(line_body(line), "-> *bob* hi") == 0, "got %s", line);
+		strcasecmp(line_body(line), "-> *bob* hi") == 0,
+	    "got %s", line);
 	/* Errors. */
 	reply(a, "/msg nobody hi\n", "-!- error: no such nick nobody");
 	reply(a, "/msg bob\n", "-!- error: usage: /msg NICK TEXT");
@@ -257,8 +256,8 @@ END_TEST
 
 START_TEST(test_quit)
 {
-	struct srv	 s;
-	struct conn	*a, *b, *c;
+	struct srv s;
+	struct conn *a, *b, *c;
 
 	srv_start_ok(&s, NULL);
 	a = login_ok(s.port, "alice");
@@ -268,8 +267,8 @@ START_TEST(test_quit)
 	ck_assert(conn_expect(b, "carol", NULL, 0, WAIT));
 	/* Replies before /quit are flushed, lines after it are not run. */
 	conn_send(a, "/who\n/quit\nnever said\n");
-	ck_assert(conn_next_is(a, "-!- 3 users in #lobby: alice, bob, carol",
-	    WAIT));
+	ck_assert(
+	    conn_next_is(a, "-!- 3 users in #lobby: alice, bob, carol", WAIT));
 	ck_assert(conn_next_is(a, "-!- bye", WAIT));
 	ck_assert(conn_eof(a, WAIT));
 	ck_assert(conn_next_is(b, "-!- alice has quit (bye)", WAIT));
@@ -277,8 +276,8 @@ START_TEST(test_quit)
 	ck_assert(conn_quiet(b, QUIET));
 	reply(b, "/quit off to lunch (back at 2)\n", "-!- bye");
 	ck_assert(conn_eof(b, WAIT));
-	ck_assert(conn_next_is(c, "-!- bob has quit (off to lunch (back at 2))",
-	    WAIT));
+	ck_assert(conn_next_is(
+	    c, "-!- bob has quit (off to lunch (back at 2))", WAIT));
 	reply(c, "/who\n", "-!- 1 user in #lobby: carol");
 	conn_close(a);
 	conn_close(b);
@@ -289,12 +288,12 @@ END_TEST
 
 START_TEST(test_help)
 {
-	const char	*cmds[] = { "/nick", "/join", "/who", "/rooms", "/me",
-			    "/msg", "/quit", "/help", "/pass", NULL };
-	struct srv	 s;
-	struct conn	*a, *b;
-	char		 line[512], all[8192] = "";
-	int		 i;
+	const char *cmds[] = { "/nick", "/join", "/who", "/rooms", "/me",
+		"/msg", "/quit", "/help", "/pass", NULL };
+	struct srv s;
+	struct conn *a, *b;
+	char line[512], all[8192] = "";
+	int i;
 
 	srv_start_ok(&s, NULL);
 	a = login_ok(s.port, "alice");
@@ -303,7 +302,7 @@ START_TEST(test_help)
 	reply(a, "/help\n", "-!- commands:");
 	while (conn_line(a, line, sizeof line, QUIET) >= 0) {
 		ck_assert_msg(line_body(line) != NULL &&
-		    strncmp(line_body(line), "-!- /", 5) == 0,
+			strncmp(line_body(line), "-!- /", 5) == 0,
 		    "help line %s", line);
 		strncat(all, line, sizeof all - strlen(all) - 1);
 	}
@@ -319,8 +318,8 @@ END_TEST
 
 START_TEST(test_slash_escape_and_unknown)
 {
-	struct srv	 s;
-	struct conn	*a, *b;
+	struct srv s;
+	struct conn *a, *b;
 
 	srv_start_ok(&s, NULL);
 	a = login_ok(s.port, "alice");
@@ -336,7 +335,7 @@ START_TEST(test_slash_escape_and_unknown)
 	reply(a, "/pass secret\n", "-!- error: no password is needed here");
 	conn_send(a, "/\n");
 	ck_assert(conn_expect(a, "-!- error: ", NULL, 0, WAIT));
-	ck_assert(conn_quiet(b, QUIET));	/* nothing was broadcast */
+	ck_assert(conn_quiet(b, QUIET)); /* nothing was broadcast */
 	reply(a, "/who\n", "-!- 2 users in #lobby: alice, bob");
 	conn_close(a);
 	conn_close(b);
@@ -346,8 +345,8 @@ END_TEST
 
 START_TEST(test_case_insensitive)
 {
-	struct srv	 s;
-	struct conn	*a, *b;
+	struct srv s;
+	struct conn *a, *b;
 
 	srv_start_ok(&s, NULL);
 	a = login_ok(s.port, "alice");
@@ -378,8 +377,8 @@ END_TEST
 Suite *
 test_suite(void)
 {
-	Suite	*s = suite_create("integ_commands");
-	TCase	*tc = tcase_create("commands");
+	Suite *s = suite_create("integ_commands");
+	TCase *tc = tcase_create("commands");
 
 	tcase_set_timeout(tc, TEST_TIMEOUT);
 	tcase_add_test(tc, test_nick);

@@ -19,8 +19,8 @@
 #include "check_main.h"
 #include "harness.h"
 
-#define WAIT	5000	/* ms: generous bound for anything to arrive */
-#define QUIET	300	/* ms: how long "nothing more arrives" is watched */
+#define WAIT  5000 /* ms: generous bound for anything to arrive */
+#define QUIET 300  /* ms: how long "nothing more arrives" is watched */
 
 /* The body of a server line, or the whole line if it has no stamp. */
 static const char *
@@ -39,8 +39,8 @@ body(const char *line)
 static struct conn *
 open_with(int port, const char *src, int rcvbuf)
 {
-	struct sockaddr_in	sin;
-	int			fd;
+	struct sockaddr_in sin;
+	int fd;
 
 	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
 		return NULL;
@@ -67,8 +67,8 @@ fail:
 static struct conn *
 deaf_login(int port, const char *nick)
 {
-	struct conn	*c = open_with(port, NULL, 2048);
-	char		 cmd[64];
+	struct conn *c = open_with(port, NULL, 2048);
+	char cmd[64];
 
 	ck_assert_ptr_nonnull(c);
 	ck_assert(conn_expect(c, "/help", NULL, 0, WAIT));
@@ -82,8 +82,8 @@ deaf_login(int port, const char *nick)
 static char *
 make_lines(const char *tag, int first, int n, size_t len)
 {
-	char	*s = malloc((size_t)n * (len + 32) + 1), *p = s;
-	int	 i;
+	char *s = malloc((size_t)n * (len + 32) + 1), *p = s;
+	int i;
 
 	for (i = first; i < first + n; i++) {
 		p += sprintf(p, "%s-%d ", tag, i);
@@ -101,8 +101,8 @@ static void
 read_lines(struct conn *c, const char *nick, int first, int n,
     const char *notice_want, int *notice_seen)
 {
-	char	line[8192], want[64];
-	int	i = first;
+	char line[8192], want[64];
+	int i = first;
 
 	while (i < first + n) {
 		ck_assert_msg(conn_line(c, line, sizeof line, WAIT) >= 0,
@@ -113,7 +113,7 @@ read_lines(struct conn *c, const char *nick, int first, int n,
 		}
 		snprintf(want, sizeof want, "<%s> %s-%d x", nick, nick, i);
 		ck_assert_msg(line_body(line) != NULL &&
-		    strncmp(line_body(line), want, strlen(want)) == 0,
+			strncmp(line_body(line), want, strlen(want)) == 0,
 		    "want %s..., got %.80s", want, line);
 		i++;
 	}
@@ -121,11 +121,11 @@ read_lines(struct conn *c, const char *nick, int first, int n,
 
 START_TEST(test_idle_client_never_blocks)
 {
-	const char	*args[] = { "--rate", "0", NULL };
-	struct srv	 s;
-	struct conn	*idle, *part, *a, *b;
-	char		*lines, msg[64];
-	int		 i;
+	const char *args[] = { "--rate", "0", NULL };
+	struct srv s;
+	struct conn *idle, *part, *a, *b;
+	char *lines, msg[64];
+	int i;
 
 	srv_start_ok(&s, args);
 	idle = deaf_login(s.port, "idle");
@@ -159,10 +159,10 @@ END_TEST
 
 START_TEST(test_many_clients)
 {
-	struct srv	 s;
-	struct conn	*c[200];
-	char		 want[64];
-	int		 i, n = 200;
+	struct srv s;
+	struct conn *c[200];
+	char want[64];
+	int i, n = 200;
 
 	srv_start_ok(&s, NULL);
 	for (i = 0; i < n; i++) {
@@ -177,7 +177,8 @@ START_TEST(test_many_clients)
 	conn_send(c[0], "hello, all 200 of you\n");
 	for (i = 1; i < n; i++)
 		ck_assert_msg(conn_expect(c[i], "<first> hello, all 200 of you",
-		    NULL, 0, WAIT), "client %d missed the broadcast", i);
+				  NULL, 0, WAIT),
+		    "client %d missed the broadcast", i);
 	snprintf(want, sizeof want, "-!- %d users in #lobby: ", n);
 	conn_send(c[n - 1], "/who\n");
 	ck_assert(conn_expect(c[n - 1], want, NULL, 0, WAIT));
@@ -189,12 +190,11 @@ END_TEST
 
 START_TEST(test_slow_consumer)
 {
-	const char	*args[] = { "--max-queue", "65536", "--rate", "0",
-			    NULL };
-	struct srv	 s;
-	struct conn	*slow, *obs, *talk;
-	char		*lines;
-	int		 round, gone = 0, per = 16;
+	const char *args[] = { "--max-queue", "65536", "--rate", "0", NULL };
+	struct srv s;
+	struct conn *slow, *obs, *talk;
+	char *lines;
+	int round, gone = 0, per = 16;
 
 	srv_start_ok(&s, args);
 	slow = deaf_login(s.port, "slow");
@@ -228,9 +228,9 @@ END_TEST
 
 START_TEST(test_max_clients)
 {
-	const char	*args[] = { "-m", "3", NULL };
-	struct srv	 s;
-	struct conn	*a, *b, *c, *d;
+	const char *args[] = { "-m", "3", NULL };
+	struct srv s;
+	struct conn *a, *b, *c, *d;
 
 	srv_start_ok(&s, args);
 	a = login_ok(s.port, "alice");
@@ -263,17 +263,17 @@ END_TEST
 
 START_TEST(test_max_per_ip)
 {
-	const char	*args[] = { "--max-per-ip", "2", NULL };
-	struct srv	 s;
-	struct conn	*a, *b, *c, *o;
+	const char *args[] = { "--max-per-ip", "2", NULL };
+	struct srv s;
+	struct conn *a, *b, *c, *o;
 
 	srv_start_ok(&s, args);
 	a = login_ok(s.port, "alice");
 	b = login_ok(s.port, "bob");
 	c = conn_open(s.port);
 	ck_assert_ptr_nonnull(c);
-	ck_assert(conn_next_is(c,
-	    "-!- error: too many connections from your address", WAIT));
+	ck_assert(conn_next_is(
+	    c, "-!- error: too many connections from your address", WAIT));
 	ck_assert(conn_eof(c, WAIT));
 	conn_close(c);
 	/* Another address is not affected. */
@@ -296,12 +296,12 @@ END_TEST
 
 START_TEST(test_flood_control)
 {
-	const char	*args[] = { "--rate", "5", "--burst", "5", NULL };
-	struct srv	 s;
-	struct conn	*a, *b, *c;
-	char		 line[512], want[64], *lines;
-	long		 t0, took;
-	int		 i = 0, ping_at = -1;
+	const char *args[] = { "--rate", "5", "--burst", "5", NULL };
+	struct srv s;
+	struct conn *a, *b, *c;
+	char line[512], want[64], *lines;
+	long t0, took;
+	int i = 0, ping_at = -1;
 
 	srv_start_ok(&s, args);
 	a = login_ok(s.port, "alice");
@@ -334,7 +334,7 @@ START_TEST(test_flood_control)
 	ck_assert_msg(ping_at != -1,
 	    "carol's line came after all of alice's flood (or never)");
 	ck_assert(conn_next_is(a, "<carol> ping", WAIT));
-	ck_assert(conn_quiet(a, QUIET));	/* nothing was refused */
+	ck_assert(conn_quiet(a, QUIET)); /* nothing was refused */
 	conn_close(a);
 	conn_close(b);
 	conn_close(c);
@@ -344,13 +344,12 @@ END_TEST
 
 START_TEST(test_fairness)
 {
-	const char	*args[] = { "--rate", "0", "--max-queue", "67108864",
-			    NULL };
-	struct srv	 s;
-	struct conn	*a, *b, *c;
-	char		 line[8192], *lines;
-	pid_t		 pid;
-	int		 seen = 0, st, n = 20000;
+	const char *args[] = { "--rate", "0", "--max-queue", "67108864", NULL };
+	struct srv s;
+	struct conn *a, *b, *c;
+	char line[8192], *lines;
+	pid_t pid;
+	int seen = 0, st, n = 20000;
 
 	srv_start_ok(&s, args);
 	a = login_ok(s.port, "alice");
@@ -383,11 +382,11 @@ END_TEST
 
 START_TEST(test_reset_while_writing)
 {
-	const char	*args[] = { "--rate", "0", NULL };
-	struct linger	 lg = { 1, 0 };
-	struct srv	 s;
-	struct conn	*r, *o, *t;
-	char		*lines;
+	const char *args[] = { "--rate", "0", NULL };
+	struct linger lg = { 1, 0 };
+	struct srv s;
+	struct conn *r, *o, *t;
+	char *lines;
 
 	srv_start_ok(&s, args);
 	r = deaf_login(s.port, "reset");
@@ -404,8 +403,8 @@ START_TEST(test_reset_while_writing)
 	lines = make_lines("talk", 300, 10, 1000);
 	conn_send(t, lines);
 	free(lines);
-	ck_assert(conn_expect(o, "-!- reset has quit (connection reset)", NULL,
-	    0, WAIT));
+	ck_assert(conn_expect(
+	    o, "-!- reset has quit (connection reset)", NULL, 0, WAIT));
 	conn_send(t, "after the reset\n");
 	ck_assert(conn_expect(o, "<talk> after the reset", NULL, 0, WAIT));
 	conn_close(o);
@@ -418,18 +417,18 @@ END_TEST
 static int
 max_clients_allowed(void)
 {
-	const char	*args[] = { "-p", "0", "-b", "127.0.0.1", "-m",
-			    "100000", NULL };
-	struct srv	 s;
-	char		*p;
-	long		 v;
-	int		 st;
+	const char *args[] = { "-p", "0", "-b", "127.0.0.1", "-m", "100000",
+		NULL };
+	struct srv s;
+	char *p;
+	long v;
+	int st;
 
 	st = srv_run(&s, args);
 	ck_assert_msg(st == 2, "-m 100000: exit %d, want 2: %s", st, s.log);
-	ck_assert_msg(strstr(s.log, "-m") != NULL ||
-	    strstr(s.log, "max-clients") != NULL, "option not named: %s",
-	    s.log);
+	ck_assert_msg(
+	    strstr(s.log, "-m") != NULL || strstr(s.log, "max-clients") != NULL,
+	    "option not named: %s", s.log);
 	for (p = s.log; *p != '\0'; p++) {
 		if (!isdigit((unsigned char)*p) ||
 		    (p > s.log && isdigit((unsigned char)p[-1])))
@@ -444,12 +443,11 @@ max_clients_allowed(void)
 
 START_TEST(test_max_clients_fd_setsize)
 {
-	struct srv	 s;
-	char		 num[32];
-	const char	*args[] = { "-m", num, NULL };
-	const char	*over[] = { "-p", "0", "-b", "127.0.0.1", "-m", num,
-			    NULL };
-	int		 max = max_clients_allowed(), st;
+	struct srv s;
+	char num[32];
+	const char *args[] = { "-m", num, NULL };
+	const char *over[] = { "-p", "0", "-b", "127.0.0.1", "-m", num, NULL };
+	int max = max_clients_allowed(), st;
 
 	snprintf(num, sizeof num, "%d", max);
 	srv_start_ok(&s, args);
@@ -462,18 +460,18 @@ END_TEST
 
 START_TEST(test_raises_fd_limit)
 {
-	const char	*args[] = { "-m", "150", NULL };
-	struct rlimit	 rl, low;
-	struct srv	 s;
-	struct conn	*c[151];
-	int		 i;
+	const char *args[] = { "-m", "150", NULL };
+	struct rlimit rl, low;
+	struct srv s;
+	struct conn *c[151];
+	int i;
 
 	if (srv_fd_limits_virtualised())
 		return;
 	/* chatd starts with a soft limit of 64 descriptors. */
 	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
 	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < 200)
-		return;		/* cannot test: the hard limit is too low */
+		return; /* cannot test: the hard limit is too low */
 	low = rl;
 	low.rlim_cur = 64;
 	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &low), 0);
@@ -500,10 +498,10 @@ END_TEST
 static long
 cpu_ticks(pid_t pid)
 {
-	char		 path[64], buf[1024], *p;
-	unsigned long	 ut, st;
-	size_t		 n;
-	FILE		*f;
+	char path[64], buf[1024], *p;
+	unsigned long ut, st;
+	size_t n;
+	FILE *f;
 
 	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
 	if ((f = fopen(path, "r")) == NULL)
@@ -512,21 +510,21 @@ cpu_ticks(pid_t pid)
 	buf[n] = '\0';
 	fclose(f);
 	/* After "pid (comm) ": state and ten numbers, then utime, stime. */
-	if ((p = strrchr(buf, ')')) == NULL || sscanf(p + 2,
-	    "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut,
-	    &st) != 2)
+	if ((p = strrchr(buf, ')')) == NULL ||
+	    sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
+		&ut, &st) != 2)
 		return -1;
 	return (long)(ut + st);
 }
 
 START_TEST(test_accept_emfile)
 {
-	const char	*args[] = { "-m", "100", NULL };
-	struct srv	 s;
-	struct conn	*c[40];
-	char		 line[512];
-	long		 t0;
-	int		 i, in = 0;
+	const char *args[] = { "-m", "100", NULL };
+	struct srv s;
+	struct conn *c[40];
+	char line[512];
+	long t0;
+	int i, in = 0;
 
 	if (srv_fd_limits_virtualised())
 		return;
@@ -543,8 +541,9 @@ START_TEST(test_accept_emfile)
 		if (strstr(line, "/help") != NULL)
 			in++;
 		else
-			ck_assert_msg(strcmp(body(line),
-			    "-!- error: server full") == 0, "got %s", line);
+			ck_assert_msg(
+			    strcmp(body(line), "-!- error: server full") == 0,
+			    "got %s", line);
 	}
 	ck_assert_msg(in >= 15, "only %d of 40 got in", in);
 	/* Running out of descriptors must not make the loop spin. */
@@ -562,8 +561,8 @@ START_TEST(test_accept_emfile)
 	t0 = harness_now_ms();
 	while (strstr(line, "1 user") == NULL && harness_now_ms() - t0 < WAIT) {
 		conn_send(c[0], "/who\n");
-		ck_assert(conn_expect(c[0], " in #lobby: ", line, sizeof line,
-		    WAIT));
+		ck_assert(
+		    conn_expect(c[0], " in #lobby: ", line, sizeof line, WAIT));
 	}
 	conn_close(c[0]);
 	conn_close(login_ok(s.port, "late"));
@@ -574,8 +573,8 @@ END_TEST
 Suite *
 test_suite(void)
 {
-	Suite	*s = suite_create("integ_limits");
-	TCase	*tc = tcase_create("limits");
+	Suite *s = suite_create("integ_limits");
+	TCase *tc = tcase_create("limits");
 
 	tcase_set_timeout(tc, TEST_TIMEOUT);
 	tcase_add_test(tc, test_idle_client_never_blocks);

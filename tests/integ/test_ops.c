@@ -18,11 +18,11 @@
 #include "harness.h"
 #include "proto.h"
 
-#define WAIT	5000	/* ms: generous bound for anything to arrive */
-#define QUIET	300	/* ms: how long "nothing more arrives" is watched */
+#define WAIT  5000 /* ms: generous bound for anything to arrive */
+#define QUIET 300  /* ms: how long "nothing more arrives" is watched */
 
-#define PW_NEEDED	"! this server needs a password: /pass PASSWORD"
-#define PW_REQUIRED	"-!- error: password required (/pass PASSWORD)"
+#define PW_NEEDED   "! this server needs a password: /pass PASSWORD"
+#define PW_REQUIRED "-!- error: password required (/pass PASSWORD)"
 #define PW_ACCEPTED \
 	"-!- password accepted; you are in #lobby; type /help for commands"
 
@@ -30,7 +30,7 @@
 static int
 count_lines(const char *s)
 {
-	int	n = 0;
+	int n = 0;
 
 	for (; *s != '\0'; s++)
 		n += *s == '\n';
@@ -41,7 +41,7 @@ count_lines(const char *s)
 static int
 ci_has(const char *hay, const char *needle)
 {
-	size_t	n = strlen(needle);
+	size_t n = strlen(needle);
 
 	for (; *hay != '\0'; hay++)
 		if (strncasecmp(hay, needle, n) == 0)
@@ -58,9 +58,9 @@ reply(struct conn *c, const char *line, const char *want)
 }
 
 struct bad_opt {
-	const char	*args[4];
-	const char	*name;		/* what the error must mention */
-	const char	*alt;		/* or this (long form), if not NULL */
+	const char *args[4];
+	const char *name; /* what the error must mention */
+	const char *alt;  /* or this (long form), if not NULL */
 };
 
 static const struct bad_opt bad_opts[] = {
@@ -84,41 +84,38 @@ static const struct bad_opt bad_opts[] = {
 
 START_TEST(test_bad_options)
 {
-	const struct bad_opt	*b = &bad_opts[_i];
-	const char		*args[8] = { "-b", "127.0.0.1" };
-	struct srv		 s;
-	char			 first[512];
-	int			 st, n = 2, k;
+	const struct bad_opt *b = &bad_opts[_i];
+	const char *args[8] = { "-b", "127.0.0.1" };
+	struct srv s;
+	char first[512];
+	int st, n = 2, k;
 
 	for (k = 0; b->args[k] != NULL; k++)
 		args[n++] = b->args[k];
 	st = srv_run(&s, args);
-	ck_assert_msg(st == 2, "%s %s: exit %d, want 2; output: %s",
-	    b->args[0], b->args[1] ? b->args[1] : "", st, s.log);
+	ck_assert_msg(st == 2, "%s %s: exit %d, want 2; output: %s", b->args[0],
+	    b->args[1] ? b->args[1] : "", st, s.log);
 	snprintf(first, sizeof first, "%.*s", (int)strcspn(s.log, "\n"), s.log);
 	ck_assert_msg(strstr(first, b->name) != NULL ||
-	    (b->alt != NULL && strstr(first, b->alt) != NULL),
+		(b->alt != NULL && strstr(first, b->alt) != NULL),
 	    "first line does not name %s: %s", b->name, s.log);
-	ck_assert_msg(ci_has(s.log, "usage") ||
-	    strstr(s.log, "-h") != NULL, "no usage hint: %s", s.log);
+	ck_assert_msg(ci_has(s.log, "usage") || strstr(s.log, "-h") != NULL,
+	    "no usage hint: %s", s.log);
 	ck_assert_msg(count_lines(s.log) <= 2, "not a short error: %s", s.log);
 }
 END_TEST
 
 START_TEST(test_startup_failures)
 {
-	struct sockaddr_in	 sin;
-	socklen_t		 len = sizeof sin;
-	struct srv		 s;
-	char			 port[16];
-	const char		*inuse[] = { "-p", port, "-b", "127.0.0.1",
-				    NULL };
-	const char		*noaddr[] = { "-p", "0", "-b", "192.0.2.1",
-				    NULL };
-	const char		*nofile[] = { "-p", "0", "-b", "127.0.0.1",
-				    "--password-file", "/nonexistent/chatd-pw",
-				    NULL };
-	int			 fd, st;
+	struct sockaddr_in sin;
+	socklen_t len = sizeof sin;
+	struct srv s;
+	char port[16];
+	const char *inuse[] = { "-p", port, "-b", "127.0.0.1", NULL };
+	const char *noaddr[] = { "-p", "0", "-b", "192.0.2.1", NULL };
+	const char *nofile[] = { "-p", "0", "-b", "127.0.0.1",
+		"--password-file", "/nonexistent/chatd-pw", NULL };
+	int fd, st;
 
 	fd = socket(AF_INET, SOCK_STREAM, 0);
 	memset(&sin, 0, sizeof sin);
@@ -131,18 +128,19 @@ START_TEST(test_startup_failures)
 	st = srv_run(&s, inuse);
 	ck_assert_msg(st == 1, "port in use: exit %d, want 1: %s", st, s.log);
 	ck_assert_msg(count_lines(s.log) == 1 && strstr(s.log, port) != NULL &&
-	    ci_has(s.log, "in use"),
+		ci_has(s.log, "in use"),
 	    "want one line naming port %s in use: %s", port, s.log);
 	close(fd);
 	/* An address this host does not have. */
 	st = srv_run(&s, noaddr);
 	ck_assert_msg(st == 1, "-b 192.0.2.1: exit %d, want 1: %s", st, s.log);
-	ck_assert_msg(count_lines(s.log) == 1 &&
-	    strstr(s.log, "192.0.2.1") != NULL, "unclear error: %s", s.log);
+	ck_assert_msg(
+	    count_lines(s.log) == 1 && strstr(s.log, "192.0.2.1") != NULL,
+	    "unclear error: %s", s.log);
 	/* A password file that cannot be read. */
 	st = srv_run(&s, nofile);
-	ck_assert_msg(st == 1 || st == 2, "no password file: exit %d: %s", st,
-	    s.log);
+	ck_assert_msg(
+	    st == 1 || st == 2, "no password file: exit %d: %s", st, s.log);
 	ck_assert_msg(strstr(s.log, "/nonexistent/chatd-pw") != NULL,
 	    "error does not name the file: %s", s.log);
 }
@@ -152,72 +150,75 @@ END_TEST
 static int
 log_line_ok(const char *l)
 {
-	const char	*fmt = "dddd-dd-ddTdd:dd:dd ";
-	int		 i;
+	const char *fmt = "dddd-dd-ddTdd:dd:dd ";
+	int i;
 
 	for (i = 0; fmt[i] != '\0'; i++)
 		if (fmt[i] == 'd' ? !isdigit((unsigned char)l[i]) :
-		    l[i] != fmt[i])
+				    l[i] != fmt[i])
 			return 0;
-	while (islower((unsigned char)l[i]))	/* the level */
+	while (islower((unsigned char)l[i])) /* the level */
 		i++;
 	return i > 20 && l[i] == ' ';
 }
 
 START_TEST(test_log)
 {
-	const char	*args[] = { "-v", NULL };
-	struct srv	 s;
-	struct conn	*a, *b;
-	char		 want[64], *l, *nl;
+	const char *args[] = { "-v", NULL };
+	struct srv s;
+	struct conn *a, *b;
+	char want[64], *l, *nl;
 
 	srv_start_ok(&s, args);
 	/* -p 0: the log names the real port, and it works. */
-	snprintf(want, sizeof want, "info listening on 127.0.0.1:%d\n",
-	    s.port);
+	snprintf(want, sizeof want, "info listening on 127.0.0.1:%d\n", s.port);
 	ck_assert_msg(strstr(s.log, want) != NULL, "log: %s", s.log);
 	ck_assert_int_ne(s.port, 0);
 	a = login_ok(s.port, "alice");
 	b = login_ok(s.port, "bob");
 	ck_assert(conn_expect(a, "is now known as bob", NULL, 0, WAIT));
-	ck_assert(srv_log_has(&s, "info client 1 connected from 127.0.0.1 as "
-	    "guest1\n", WAIT));
+	ck_assert(srv_log_has(&s,
+	    "info client 1 connected from 127.0.0.1 as "
+	    "guest1\n",
+	    WAIT));
 	/* Message contents are not logged. */
-	conn_send(a, "xyzzy-room-secret\n/me xyzzy-action\n"
+	conn_send(a,
+	    "xyzzy-room-secret\n/me xyzzy-action\n"
 	    "/msg bob xyzzy-private\n");
 	ck_assert(conn_expect(b, "xyzzy-private", NULL, 0, WAIT));
 	ck_assert(conn_expect(a, "-> *bob* xyzzy-private", NULL, 0, WAIT));
 	conn_close(a);
-	ck_assert(srv_log_has(&s, "info client 1 (alice) disconnected: "
-	    "connection closed\n", WAIT));
+	ck_assert(srv_log_has(&s,
+	    "info client 1 (alice) disconnected: "
+	    "connection closed\n",
+	    WAIT));
 	conn_close(b);
 	srv_stop_ok(&s);
-	ck_assert_msg(strstr(s.log, "xyzzy") == NULL, "content logged: %s",
-	    s.log);
+	ck_assert_msg(
+	    strstr(s.log, "xyzzy") == NULL, "content logged: %s", s.log);
 	for (l = s.log; *l != '\0'; l = nl + 1) {
 		ck_assert_ptr_nonnull(nl = strchr(l, '\n'));
-		ck_assert_msg(log_line_ok(l), "bad log line: %.*s",
-		    (int)(nl - l), l);
+		ck_assert_msg(
+		    log_line_ok(l), "bad log line: %.*s", (int)(nl - l), l);
 	}
 }
 END_TEST
 
 START_TEST(test_version_help)
 {
-	const char	*v[] = { "-V", NULL }, *vl[] = { "--version", NULL };
-	const char	*h[] = { "-h", NULL }, *hl[] = { "--help", NULL };
-	const char	*opts[] = { "-p", "-b", "-m", "--max-queue",
-			    "--max-line", "--rate", "--burst", "--max-per-ip",
-			    "--password-file", "--login-timeout", "--unix",
-			    "-v", "-q", NULL };
-	struct srv	 s;
-	int		 i;
+	const char *v[] = { "-V", NULL }, *vl[] = { "--version", NULL };
+	const char *h[] = { "-h", NULL }, *hl[] = { "--help", NULL };
+	const char *opts[] = { "-p", "-b", "-m", "--max-queue", "--max-line",
+		"--rate", "--burst", "--max-per-ip", "--password-file",
+		"--login-timeout", "--unix", "-v", "-q", NULL };
+	struct srv s;
+	int i;
 
 	ck_assert_int_eq(srv_run(&s, v), 0);
 	ck_assert_msg(strstr(s.log, CHAT_VERSION) != NULL, "-V: %s", s.log);
 	ck_assert_int_eq(srv_run(&s, vl), 0);
-	ck_assert_msg(strstr(s.log, CHAT_VERSION) != NULL, "--version: %s",
-	    s.log);
+	ck_assert_msg(
+	    strstr(s.log, CHAT_VERSION) != NULL, "--version: %s", s.log);
 	ck_assert_int_eq(srv_run(&s, hl), 0);
 	ck_assert_msg(ci_has(s.log, "usage"), "--help: %s", s.log);
 	ck_assert_int_eq(srv_run(&s, h), 0);
@@ -230,8 +231,8 @@ END_TEST
 
 START_TEST(test_quiet_option)
 {
-	const char	*args[] = { "-p", "0", "-b", "127.0.0.1", "-q", NULL };
-	struct srv	 s;
+	const char *args[] = { "-p", "0", "-b", "127.0.0.1", "-q", NULL };
+	struct srv s;
 
 	ck_assert_int_eq(srv_spawn(&s, args), 0);
 	srv_read_log(&s, 500);
@@ -245,9 +246,9 @@ END_TEST
 static struct conn *
 open_deaf(int port)
 {
-	struct sockaddr_in	 sin;
-	struct conn		*c;
-	int			 fd, sz = 2048;
+	struct sockaddr_in sin;
+	struct conn *c;
+	int fd, sz = 2048;
 
 	fd = socket(AF_INET, SOCK_STREAM, 0);
 	ck_assert_int_ne(fd, -1);
@@ -270,12 +271,12 @@ open_deaf(int port)
 static void
 shutdown_by(int sig)
 {
-	const char	*args[] = { "--rate", "0", NULL };
-	struct srv	 s;
-	struct conn	*a, *b, *c, *d, *deaf;
-	char		*big, line[512];
-	long		 t0;
-	int		 st, i;
+	const char *args[] = { "--rate", "0", NULL };
+	struct srv s;
+	struct conn *a, *b, *c, *d, *deaf;
+	char *big, line[512];
+	long t0;
+	int st, i;
 
 	srv_start_ok(&s, args);
 	deaf = open_deaf(s.port);
@@ -335,15 +336,14 @@ END_TEST
 
 START_TEST(test_sigusr1_stats)
 {
-	const char	*fields[] = { "clients=2 ", "rooms=2 ", "lines_in=",
-			    "lines_out=", "bytes_in=", "bytes_out=", "queued=",
-			    "disconnects:", "quit=0 ", "closed=1 ", "reset=0 ",
-			    "slow=0 ", "error=", "timeout=", "password=",
-			    "full=", "shutdown=", NULL };
-	struct srv	 s;
-	struct conn	*a, *b;
-	char		*p;
-	int		 i;
+	const char *fields[] = { "clients=2 ", "rooms=2 ",
+		"lines_in=", "lines_out=", "bytes_in=", "bytes_out=", "queued=",
+		"disconnects:", "quit=0 ", "closed=1 ", "reset=0 ", "slow=0 ",
+		"error=", "timeout=", "password=", "full=", "shutdown=", NULL };
+	struct srv s;
+	struct conn *a, *b;
+	char *p;
+	int i;
 
 	srv_start_ok(&s, NULL);
 	a = login_ok(s.port, "alice");
@@ -358,8 +358,8 @@ START_TEST(test_sigusr1_stats)
 	if (strchr(p, '\n') != NULL)
 		*strchr(p, '\n') = '\0';
 	for (i = 0; fields[i] != NULL; i++)
-		ck_assert_msg(strstr(p, fields[i]) != NULL, "no %s in: %s",
-		    fields[i], p);
+		ck_assert_msg(
+		    strstr(p, fields[i]) != NULL, "no %s in: %s", fields[i], p);
 	/* It goes on serving. */
 	conn_send(a, "/msg bob after stats\n");
 	ck_assert(conn_next_is(b, "*alice* after stats", WAIT));
@@ -374,26 +374,28 @@ END_TEST
 static struct conn *
 open_locked(int port, int *guest)
 {
-	struct conn	*c = conn_open(port);
-	char		 line[512];
+	struct conn *c = conn_open(port);
+	char line[512];
 
 	ck_assert_ptr_nonnull(c);
 	ck_assert_int_ge(conn_line(c, line, sizeof line, WAIT), 0);
-	ck_assert_msg(line_body(line) != NULL && sscanf(line_body(line),
-	    "-!- welcome to chatd, guest%d", guest) == 1 &&
-	    strstr(line, PW_NEEDED) != NULL, "welcome: %s", line);
+	ck_assert_msg(line_body(line) != NULL &&
+		sscanf(line_body(line), "-!- welcome to chatd, guest%d",
+		    guest) == 1 &&
+		strstr(line, PW_NEEDED) != NULL,
+	    "welcome: %s", line);
 	return c;
 }
 
 START_TEST(test_password_env)
 {
-	const char	*locked[] = { "hello\n", "/who\n", "/rooms\n",
-			    "/join dev\n", "/me waves\n", "/msg member hi\n",
-			    "//slash\n", "/xyz\n", NULL };
-	struct srv	 s;
-	struct conn	*m, *u;
-	char		 want[128];
-	int		 g, i;
+	const char *locked[] = { "hello\n", "/who\n", "/rooms\n", "/join dev\n",
+		"/me waves\n", "/msg member hi\n", "//slash\n", "/xyz\n",
+		NULL };
+	struct srv s;
+	struct conn *m, *u;
+	char want[128];
+	int g, i;
 
 	setenv("CHATD_PASSWORD", "s3cret", 1);
 	srv_start_ok(&s, NULL);
@@ -431,10 +433,10 @@ END_TEST
 
 START_TEST(test_password_closes)
 {
-	const char	*args[] = { "--login-timeout", "1", NULL };
-	struct srv	 s;
-	struct conn	*m, *u, *t, *q;
-	int		 g;
+	const char *args[] = { "--login-timeout", "1", NULL };
+	struct srv s;
+	struct conn *m, *u, *t, *q;
+	int g;
 
 	setenv("CHATD_PASSWORD", "pw", 1);
 	srv_start_ok(&s, args);
@@ -465,12 +467,12 @@ END_TEST
 
 START_TEST(test_password_file)
 {
-	char		 path[64];
-	const char	*args[] = { "--password-file", path, NULL };
-	struct srv	 s;
-	struct conn	*u;
-	FILE		*f;
-	int		 g;
+	char path[64];
+	const char *args[] = { "--password-file", path, NULL };
+	struct srv s;
+	struct conn *u;
+	FILE *f;
+	int g;
 
 	snprintf(path, sizeof path, "/tmp/chatd-test-pw.%d", (int)getpid());
 	ck_assert_ptr_nonnull(f = fopen(path, "w"));
@@ -488,12 +490,12 @@ END_TEST
 
 START_TEST(test_unix_socket)
 {
-	struct sockaddr_un	 sun;
-	char			 path[64], want[128];
-	const char		*args[] = { "--unix", path, NULL };
-	struct srv		 s;
-	struct conn		*u, *t;
-	int			 fd;
+	struct sockaddr_un sun;
+	char path[64], want[128];
+	const char *args[] = { "--unix", path, NULL };
+	struct srv s;
+	struct conn *u, *t;
+	int fd;
 
 	snprintf(path, sizeof path, "/tmp/chatd-test.%d.sock", (int)getpid());
 	/* A stale socket file from an earlier run is replaced. */
@@ -509,8 +511,8 @@ START_TEST(test_unix_socket)
 	ck_assert(srv_log_has(&s, want, WAIT));
 	u = conn_open_unix(path);
 	ck_assert_ptr_nonnull(u);
-	ck_assert(conn_expect(u, "you are in #lobby; type /help", NULL, 0,
-	    WAIT));
+	ck_assert(
+	    conn_expect(u, "you are in #lobby; type /help", NULL, 0, WAIT));
 	reply(u, "/nick local\n", "-!- guest1 is now known as local");
 	t = login_ok(s.port, "remote");
 	ck_assert(conn_expect(u, "is now known as remote", NULL, 0, WAIT));
@@ -531,11 +533,11 @@ END_TEST
 
 START_TEST(test_ipv6_loopback)
 {
-	const char		*args[] = { "-p", "0", "-b", "::1", NULL };
-	struct sockaddr_in6	 sin6;
-	struct srv		 s;
-	struct conn		*a, *b;
-	int			 fd, ok;
+	const char *args[] = { "-p", "0", "-b", "::1", NULL };
+	struct sockaddr_in6 sin6;
+	struct srv s;
+	struct conn *a, *b;
+	int fd, ok;
 
 	memset(&sin6, 0, sizeof sin6);
 	sin6.sin6_family = AF_INET6;
@@ -545,7 +547,8 @@ START_TEST(test_ipv6_loopback)
 	if (fd != -1)
 		close(fd);
 	if (!ok) {
-		fprintf(stderr, "test_ipv6_loopback: no IPv6 loopback, "
+		fprintf(stderr,
+		    "test_ipv6_loopback: no IPv6 loopback, "
 		    "skipped\n");
 		return;
 	}
@@ -571,8 +574,8 @@ END_TEST
 Suite *
 test_suite(void)
 {
-	Suite	*s = suite_create("integ_ops");
-	TCase	*tc = tcase_create("ops");
+	Suite *s = suite_create("integ_ops");
+	TCase *tc = tcase_create("ops");
 
 	tcase_set_timeout(tc, TEST_TIMEOUT);
 	tcase_add_loop_test(tc, test_bad_options, 0,

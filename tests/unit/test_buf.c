@@ -58,9 +58,9 @@ END_TEST
 
 START_TEST(test_append_many)
 {
-	struct buf	 b;
-	char		*model;
-	size_t		 i, n = 100000;
+	struct buf b;
+	char *model;
+	size_t i, n = 100000;
 
 	buf_init(&b);
 	model = malloc(n);
@@ -81,9 +81,9 @@ END_TEST
 
 START_TEST(test_append_large)
 {
-	struct buf	 b;
-	char		*big;
-	size_t		 n = 3 * 1024 * 1024 + 17, i;
+	struct buf b;
+	char *big;
+	size_t n = 3 * 1024 * 1024 + 17, i;
 
 	big = malloc(n);
 	ck_assert_ptr_nonnull(big);
@@ -133,7 +133,7 @@ START_TEST(test_compact)
 	struct buf b;
 
 	buf_init(&b);
-	buf_compact(&b);	/* empty, no allocation: a no-op */
+	buf_compact(&b); /* empty, no allocation: a no-op */
 	ck_assert_ptr_null(b.data);
 	ck_assert_int_eq(buf_append_str(&b, "abcdefgh"), 0);
 	buf_consume(&b, 5);
@@ -142,7 +142,7 @@ START_TEST(test_compact)
 	ck_assert_uint_eq(b.off, 0);
 	ck_assert_ptr_eq(buf_data(&b), b.data);
 	expect_contents(&b, "fgh", 3);
-	buf_compact(&b);	/* already compact */
+	buf_compact(&b); /* already compact */
 	expect_contents(&b, "fgh", 3);
 	buf_free(&b);
 }
@@ -152,10 +152,10 @@ END_TEST
  * compactions and growths: the live bytes must always be the model's. */
 START_TEST(test_consume_append_model)
 {
-	struct buf	 b;
-	char		*model, chunk[700];
-	size_t		 mlen = 0, round, i, n, c;
-	uint32_t	 seed = 12345;
+	struct buf b;
+	char *model, chunk[700];
+	size_t mlen = 0, round, i, n, c;
+	uint32_t seed = 12345;
 
 	buf_init(&b);
 	model = malloc(1 << 20);
@@ -183,14 +183,14 @@ END_TEST
 
 START_TEST(test_reserve_commit)
 {
-	struct buf	 b;
-	char		*p;
+	struct buf b;
+	char *p;
 
 	buf_init(&b);
 	p = buf_reserve(&b, 10);
 	ck_assert_ptr_nonnull(p);
 	ck_assert_uint_ge(b.cap, 10);
-	ck_assert_uint_eq(buf_len(&b), 0);	/* reserving adds nothing */
+	ck_assert_uint_eq(buf_len(&b), 0); /* reserving adds nothing */
 	memcpy(p, "abcdef", 6);
 	buf_commit(&b, 6);
 	expect_contents(&b, "abcdef", 6);
@@ -200,7 +200,7 @@ START_TEST(test_reserve_commit)
 	ck_assert_ptr_nonnull(p);
 	ck_assert_ptr_eq(p, buf_data(&b) + buf_len(&b));
 	memcpy(p, "ghij", 4);
-	buf_commit(&b, 3);	/* commit less than was reserved */
+	buf_commit(&b, 3); /* commit less than was reserved */
 	expect_contents(&b, "cdefghi", 7);
 	buf_commit(&b, 0);
 	expect_contents(&b, "cdefghi", 7);
@@ -212,9 +212,9 @@ END_TEST
  * live bytes; a reservation that fits after compaction reuses the space. */
 START_TEST(test_reserve_grow_and_reuse)
 {
-	struct buf	 b;
-	char		 data[300], *p, *before;
-	size_t		 cap, i;
+	struct buf b;
+	char data[300], *p, *before;
+	size_t cap, i;
 
 	for (i = 0; i < sizeof data; i++)
 		data[i] = pattern(i);
@@ -251,8 +251,8 @@ END_TEST
  * even on a buffer that has no allocation yet. */
 START_TEST(test_reserve_zero)
 {
-	struct buf	 b;
-	char		*p;
+	struct buf b;
+	char *p;
 
 	buf_init(&b);
 	errno = 0;
@@ -270,8 +270,8 @@ END_TEST
  * as it was; they must never hand out a pointer. */
 START_TEST(test_reserve_overflow)
 {
-	struct buf	 b;
-	char		*p;
+	struct buf b;
+	char *p;
 
 	buf_init(&b);
 	ck_assert_int_eq(buf_append_str(&b, "abc"), 0);
@@ -292,8 +292,8 @@ END_TEST
  * does not: the reservation must still fail rather than wrap around. */
 START_TEST(test_reserve_overflow_with_offset)
 {
-	struct buf	 b;
-	char		 data[300], *p;
+	struct buf b;
+	char data[300], *p;
 
 	memset(data, 'q', sizeof data);
 	buf_init(&b);
@@ -304,7 +304,8 @@ START_TEST(test_reserve_overflow_with_offset)
 	p = buf_reserve(&b, SIZE_MAX - buf_len(&b) - 50);
 	ck_assert_msg(p == NULL,
 	    "buf_reserve(off=100, len=200, n=SIZE_MAX-250) returned a pointer "
-	    "(cap %zu): off + len + n wrapped around", b.cap);
+	    "(cap %zu): off + len + n wrapped around",
+	    b.cap);
 	ck_assert_int_eq(errno, ENOMEM);
 	ck_assert_uint_eq(buf_len(&b), 200);
 	buf_free(&b);
@@ -316,7 +317,7 @@ START_TEST(test_release)
 	struct buf b;
 
 	buf_init(&b);
-	buf_release(&b, 0);	/* nothing allocated: no-op */
+	buf_release(&b, 0); /* nothing allocated: no-op */
 	ck_assert_ptr_null(b.data);
 
 	ck_assert_int_eq(buf_append(&b, "abc", 3), 0);
@@ -347,8 +348,8 @@ END_TEST
  * reserve in between): consuming must not move or reuse the bytes. */
 START_TEST(test_pointer_valid_after_consume)
 {
-	struct buf	 b;
-	char		*p, *q;
+	struct buf b;
+	char *p, *q;
 
 	buf_init(&b);
 	ck_assert_int_eq(buf_append_str(&b, "first\nsecond\n"), 0);
@@ -356,7 +357,7 @@ START_TEST(test_pointer_valid_after_consume)
 	buf_consume(&b, 6);
 	q = buf_data(&b);
 	ck_assert_ptr_eq(q, p + 6);
-	buf_consume(&b, 7);	/* everything: the buffer is empty now */
+	buf_consume(&b, 7); /* everything: the buffer is empty now */
 	ck_assert_mem_eq(p, "first\n", 6);
 	ck_assert_mem_eq(q, "second\n", 7);
 	buf_free(&b);
@@ -366,9 +367,9 @@ END_TEST
 /* Appending within the capacity never moves the live bytes. */
 START_TEST(test_pointer_stable_within_cap)
 {
-	struct buf	 b;
-	char		*p;
-	size_t		 cap;
+	struct buf b;
+	char *p;
+	size_t cap;
 
 	buf_init(&b);
 	ck_assert_ptr_nonnull(buf_reserve(&b, 64));
@@ -386,8 +387,8 @@ END_TEST
 Suite *
 test_suite(void)
 {
-	Suite	*s = suite_create("buf");
-	TCase	*tc = tcase_create("core");
+	Suite *s = suite_create("buf");
+	TCase *tc = tcase_create("core");
 
 	tcase_set_timeout(tc, TEST_TIMEOUT);
 	tcase_add_test(tc, test_init_empty);

@@ -10,8 +10,8 @@
 static int
 parse(const char *in, char *name, char *args)
 {
-	char	line[256], *n, *a;
-	int	rv;
+	char line[256], *n, *a;
+	int rv;
 
 	snprintf(line, sizeof line, "%s", in);
 	if ((rv = cmd_parse(line, &n, &a)) == 0) {
@@ -105,20 +105,21 @@ START_TEST(test_wire_forms)
 	ck_assert_str_eq(body(&b), "*alice* psst\n");
 	ck_assert_int_eq(wire_private_out(&b, "bob", "psst", 4), 0);
 	ck_assert_str_eq(body(&b), "-> *bob* psst\n");
-	ck_assert_int_eq(wire_notice(&b, 0, "%s has joined #%s", "bob",
-	    "lobby"), 0);
+	ck_assert_int_eq(
+	    wire_notice(&b, 0, "%s has joined #%s", "bob", "lobby"), 0);
 	ck_assert_str_eq(body(&b), "-!- bob has joined #lobby\n");
-	ck_assert_int_eq(wire_notice(&b, 1, "nickname %s is already in use",
-	    "bob"), 0);
-	ck_assert_str_eq(body(&b), "-!- error: nickname bob is already in use\n");
+	ck_assert_int_eq(
+	    wire_notice(&b, 1, "nickname %s is already in use", "bob"), 0);
+	ck_assert_str_eq(
+	    body(&b), "-!- error: nickname bob is already in use\n");
 	buf_free(&b);
 }
 END_TEST
 
 START_TEST(test_wire_text_exact)
 {
-	struct buf	b;
-	char		text[3000];
+	struct buf b;
+	char text[3000];
 
 	/* Text is copied byte for byte, including NUL-free binary and a
 	 * line longer than any fixed buffer. */
@@ -136,8 +137,8 @@ END_TEST
 
 START_TEST(test_wire_long_notice)
 {
-	struct buf	b;
-	char		big[5000];
+	struct buf b;
+	char big[5000];
 
 	memset(big, 'n', sizeof big - 1);
 	big[sizeof big - 1] = '\0';
@@ -151,8 +152,8 @@ END_TEST
 Suite *
 test_suite(void)
 {
-	Suite	*s = suite_create("command");
-	TCase	*tc = tcase_create("parse");
+	Suite *s = suite_create("command");
+	TCase *tc = tcase_create("parse");
 
 	tcase_add_test(tc, test_parse_simple);
 	tcase_add_test(tc, test_parse_no_args);

@@ -27,7 +27,7 @@ START_TEST(test_number)
 	ck_assert_int_eq(errno, EINVAL);
 	ck_assert_int_eq(conf_number("99999999999999999999", 0, 100, &v), -1);
 	ck_assert_int_eq(errno, ERANGE);
-	ck_assert_int_eq(v, -3);	/* untouched on failure */
+	ck_assert_int_eq(v, -3); /* untouched on failure */
 }
 END_TEST
 
@@ -79,8 +79,8 @@ write_file(const char *path, const char *text)
 
 START_TEST(test_first_line)
 {
-	char	path[] = "/tmp/chat-conf-XXXXXX", out[8];
-	int	fd = mkstemp(path);
+	char path[] = "/tmp/chat-conf-XXXXXX", out[8];
+	int fd = mkstemp(path);
 
 	ck_assert_int_ne(fd, -1);
 	close(fd);
@@ -110,8 +110,8 @@ END_TEST
 Suite *
 test_suite(void)
 {
-	Suite	*s = suite_create("conf");
-	TCase	*tc = tcase_create("conf");
+	Suite *s = suite_create("conf");
+	TCase *tc = tcase_create("conf");
 
 	tcase_set_timeout(tc, TEST_TIMEOUT);
 	tcase_add_test(tc, test_number);

@@ -9,10 +9,10 @@
 #include "editor.h"
 #include "text.h"
 
-#define SCR_ROWS	12
-#define SCR_COLS_MAX	80
-#define CELL_MAX	8
-#define SCR_WIDE_TAIL	"\001"	/* the second cell of a wide character */
+#define SCR_ROWS      12
+#define SCR_COLS_MAX  80
+#define CELL_MAX      8
+#define SCR_WIDE_TAIL "\001" /* the second cell of a wide character */
 
 /*
  * A small model of a terminal, enough for what the editor emits: text
@@ -22,8 +22,8 @@
  * wrap. Anything else fails the test, so stray bytes are caught.
  */
 struct screen {
-	char	cell[SCR_ROWS][SCR_COLS_MAX][CELL_MAX];
-	int	rows, cols, row, col;
+	char cell[SCR_ROWS][SCR_COLS_MAX][CELL_MAX];
+	int rows, cols, row, col;
 };
 
 static void
@@ -78,8 +78,8 @@ scr_put(struct screen *s, const char *p, size_t n, int w)
 static void
 scr_feed(struct screen *s, const char *p, size_t n)
 {
-	size_t	i = 0, used;
-	int	num, w;
+	size_t i = 0, used;
+	int num, w;
 
 	while (i < n) {
 		unsigned char c = (unsigned char)p[i];
@@ -95,8 +95,8 @@ scr_feed(struct screen *s, const char *p, size_t n)
 		} else if (c == '\a') {
 			i++;
 		} else if (c == 0x1b) {
-			ck_assert_msg(i + 1 < n && p[i + 1] == '[',
-			    "bare ESC at %zu", i);
+			ck_assert_msg(
+			    i + 1 < n && p[i + 1] == '[', "bare ESC at %zu", i);
 			i += 2;
 			num = 0;
 			while (i < n && p[i] >= '0' && p[i] <= '9')
@@ -119,18 +119,20 @@ scr_feed(struct screen *s, const char *p, size_t n)
 					scr_clear_from(s, 0, 0);
 				else
 					scr_clear_from(s, s->row,
-					    s->col < s->cols ? s->col : s->cols);
+					    s->col < s->cols ? s->col :
+							       s->cols);
 				break;
 			case 'H':
 				s->row = s->col = 0;
 				break;
 			default:
-				ck_abort_msg("unexpected sequence %c", p[i - 1]);
+				ck_abort_msg(
+				    "unexpected sequence %c", p[i - 1]);
 			}
 		} else {
 			ck_assert_msg(c >= 0x20, "control byte %#x", c);
-			w = text_cp_width(text_utf8_decode(p + i, n - i,
-			    &used));
+			w = text_cp_width(
+			    text_utf8_decode(p + i, n - i, &used));
 			scr_put(s, p + i, used, w);
 			i += used;
 		}
@@ -141,8 +143,8 @@ scr_feed(struct screen *s, const char *p, size_t n)
 static const char *
 scr_row(struct screen *s, int r)
 {
-	static char	line[SCR_COLS_MAX * CELL_MAX + 1];
-	int		c, last = -1;
+	static char line[SCR_COLS_MAX * CELL_MAX + 1];
+	int c, last = -1;
 
 	line[0] = '\0';
 	for (c = 0; c < s->cols; c++)
@@ -158,8 +160,8 @@ scr_row(struct screen *s, int r)
 }
 
 /* The fixture: an editor drawing onto a screen. */
-static struct editor	ed;
-static struct screen	scr;
+static struct editor ed;
+static struct screen scr;
 
 static void
 flush(void)
@@ -209,10 +211,11 @@ incoming(const char *line)
 	flush();
 }
 
-#define ck_cursor(r, c) do {						\
-	ck_assert_int_eq(scr.row, (r));					\
-	ck_assert_int_eq(scr.col, (c));					\
-} while (0)
+#define ck_cursor(r, c)                         \
+	do {                                    \
+		ck_assert_int_eq(scr.row, (r)); \
+		ck_assert_int_eq(scr.col, (c)); \
+	} while (0)
 
 START_TEST(test_type_and_move)
 {
@@ -228,11 +231,11 @@ START_TEST(test_type_and_move)
 	ck_assert_str_eq(ed.text, "helXlo");
 	ck_assert_str_eq(scr_row(&scr, 0), "> helXlo");
 	ck_cursor(0, 6);
-	keys("\001");			/* Ctrl-A */
+	keys("\001"); /* Ctrl-A */
 	ck_cursor(0, 2);
-	keys("\005");			/* Ctrl-E */
+	keys("\005"); /* Ctrl-E */
 	ck_cursor(0, 8);
-	keys("\002\002\006");		/* Ctrl-B Ctrl-B Ctrl-F */
+	keys("\002\002\006"); /* Ctrl-B Ctrl-B Ctrl-F */
 	ck_assert_uint_eq(ed.pos, 5);
 	keys("\033[H");
 	ck_assert_uint_eq(ed.pos, 0);
@@ -242,7 +245,7 @@ START_TEST(test_type_and_move)
 	ck_assert_uint_eq(ed.pos, 0);
 	keys("\033[4~");
 	ck_assert_uint_eq(ed.pos, 6);
-	keys("\033[1~\033[3~");		/* Home, Delete */
+	keys("\033[1~\033[3~"); /* Home, Delete */
 	ck_assert_str_eq(ed.text, "elXlo");
 	ck_assert_str_eq(scr_row(&scr, 0), "> elXlo");
 	ck_cursor(0, 2);
@@ -256,10 +259,10 @@ START_TEST(test_backspace_delete)
 	ck_assert_str_eq(ed.text, "ab");
 	keys("\b");
 	ck_assert_str_eq(ed.text, "a");
-	keys("\001\004");		/* Ctrl-D on a non-empty line deletes */
+	keys("\001\004"); /* Ctrl-D on a non-empty line deletes */
 	ck_assert_str_eq(ed.text, "");
 	ck_assert_str_eq(scr_row(&scr, 0), "> ");
-	keys("\177\033[3~");		/* nothing to delete: no harm */
+	keys("\177\033[3~"); /* nothing to delete: no harm */
 	ck_assert_uint_eq(ed.len, 0);
 }
 END_TEST
@@ -268,15 +271,15 @@ START_TEST(test_kill_keys)
 {
 	setup_cols(40, "> ");
 	keys("one two  three");
-	keys("\027");			/* Ctrl-W */
+	keys("\027"); /* Ctrl-W */
 	ck_assert_str_eq(ed.text, "one two  ");
 	keys("\027");
 	ck_assert_str_eq(ed.text, "one ");
-	keys("\001\006\006");		/* cursor after "on" */
-	keys("\013");			/* Ctrl-K */
+	keys("\001\006\006"); /* cursor after "on" */
+	keys("\013");         /* Ctrl-K */
 	ck_assert_str_eq(ed.text, "on");
 	keys("e more\002\002\002\002");
-	keys("\025");			/* Ctrl-U */
+	keys("\025"); /* Ctrl-U */
 	ck_assert_str_eq(ed.text, "more");
 	ck_assert_uint_eq(ed.pos, 0);
 	ck_assert_str_eq(scr_row(&scr, 0), "> more");
@@ -287,18 +290,18 @@ END_TEST
 START_TEST(test_utf8)
 {
 	setup_cols(40, "> ");
-	keys("h\xc3\xa9llo");		/* héllo */
+	keys("h\xc3\xa9llo"); /* héllo */
 	ck_assert_uint_eq(ed.len, 6);
 	ck_assert_str_eq(scr_row(&scr, 0), "> h\xc3\xa9llo");
 	ck_cursor(0, 7);
 	keys("\033[D\033[D\033[D\033[D");
 	ck_assert_uint_eq(ed.pos, 1);
-	keys("\033[C");			/* over the é: one step, two bytes */
+	keys("\033[C"); /* over the é: one step, two bytes */
 	ck_assert_uint_eq(ed.pos, 3);
 	ck_cursor(0, 4);
 	keys("\177");
 	ck_assert_str_eq(ed.text, "hllo");
-	keys("\xe2\x82\xac");		/* euro sign, 3 bytes, 1 column */
+	keys("\xe2\x82\xac"); /* euro sign, 3 bytes, 1 column */
 	ck_assert_str_eq(ed.text, "h\xe2\x82\xacllo");
 	ck_cursor(0, 4);
 	keys("\027");
@@ -309,13 +312,15 @@ END_TEST
 START_TEST(test_wide)
 {
 	setup_cols(40, "> ");
-	keys("\xe6\x97\xa5\xe6\x9c\xac");	/* two CJK, 2 columns each */
+	keys("\xe6\x97\xa5\xe6\x9c\xac"); /* two CJK, 2 columns each */
 	ck_cursor(0, 6);
 	keys("\033[D");
 	ck_cursor(0, 4);
 	ck_assert_uint_eq(ed.pos, 3);
 	keys("a");
-	ck_assert_str_eq(scr_row(&scr, 0), "> \xe6\x97\xa5" "a\xe6\x9c\xac");
+	ck_assert_str_eq(scr_row(&scr, 0),
+	    "> \xe6\x97\xa5"
+	    "a\xe6\x9c\xac");
 	ck_cursor(0, 5);
 }
 END_TEST
@@ -323,13 +328,13 @@ END_TEST
 START_TEST(test_wide_at_row_end)
 {
 	setup_cols(10, "> ");
-	keys("abcdefg");		/* ends at column 9 */
+	keys("abcdefg"); /* ends at column 9 */
 	ck_cursor(0, 9);
-	keys("\xe6\x97\xa5");		/* does not fit: next row */
+	keys("\xe6\x97\xa5"); /* does not fit: next row */
 	ck_assert_str_eq(scr_row(&scr, 0), "> abcdefg");
 	ck_assert_str_eq(scr_row(&scr, 1), "\xe6\x97\xa5");
 	ck_cursor(1, 2);
-	keys("\033[D");			/* on the wide char, on row 1 */
+	keys("\033[D"); /* on the wide char, on row 1 */
 	ck_cursor(1, 0);
 	incoming("news");
 	ck_assert_str_eq(scr_row(&scr, 0), "news");
@@ -349,7 +354,7 @@ START_TEST(test_long_line_wraps)
 	ck_cursor(2, 2);
 	keys("\001");
 	ck_cursor(0, 2);
-	incoming("a message from bob");	/* longer than the screen */
+	incoming("a message from bob"); /* longer than the screen */
 	ck_assert_str_eq(scr_row(&scr, 0), "a message ");
 	ck_assert_str_eq(scr_row(&scr, 1), "from bob");
 	ck_assert_str_eq(scr_row(&scr, 2), "> abcdefgh");
@@ -358,21 +363,21 @@ START_TEST(test_long_line_wraps)
 	ck_assert_str_eq(scr_row(&scr, 5), "");
 	ck_cursor(2, 2);
 	keys("\033[C\033[C\033[C\033[C\033[C\033[C\033[C\033[C\033[C");
-	ck_cursor(3, 1);		/* after the 9th char "i" */
+	ck_cursor(3, 1); /* after the 9th char "i" */
 	incoming("x");
 	ck_cursor(4, 1);
 	ck_assert_str_eq(scr_row(&scr, 5), "st");
 	keys("\005\177\177");
 	ck_assert_str_eq(scr_row(&scr, 5), "");
 	ck_assert_str_eq(scr_row(&scr, 4), "ijklmnopqr");
-	ck_cursor(5, 0);		/* rows full: cursor on the next one */
+	ck_cursor(5, 0); /* rows full: cursor on the next one */
 }
 END_TEST
 
 START_TEST(test_exact_fit)
 {
 	setup_cols(10, "> ");
-	keys("abcdefgh");		/* exactly fills the row */
+	keys("abcdefgh"); /* exactly fills the row */
 	ck_assert_str_eq(scr_row(&scr, 0), "> abcdefgh");
 	ck_cursor(1, 0);
 	incoming("hi");
@@ -393,10 +398,10 @@ START_TEST(test_enter)
 	ck_assert_int_eq(keys("\r"), EDITOR_LINE);
 	ck_assert_str_eq(editor_line(&ed), "hi there");
 	ck_assert_uint_eq(ed.len, 0);
-	ck_assert_str_eq(scr_row(&scr, 0), "> hi there");	/* stays */
+	ck_assert_str_eq(scr_row(&scr, 0), "> hi there"); /* stays */
 	ck_assert_str_eq(scr_row(&scr, 1), "> ");
 	ck_cursor(1, 2);
-	keys("a\033[Db");		/* Enter in the middle sends it all */
+	keys("a\033[Db"); /* Enter in the middle sends it all */
 	ck_assert_int_eq(keys("\n"), EDITOR_LINE);
 	ck_assert_str_eq(editor_line(&ed), "ba");
 }
@@ -405,7 +410,7 @@ END_TEST
 START_TEST(test_history)
 {
 	setup_cols(40, "> ");
-	keys("one\rtwo\rtwo\r\r");	/* repeats and blanks not kept */
+	keys("one\rtwo\rtwo\r\r"); /* repeats and blanks not kept */
 	ck_assert_uint_eq(ed.nhist, 2);
 	keys("par");
 	keys("\033[A");
@@ -413,27 +418,27 @@ START_TEST(test_history)
 	ck_assert_str_eq(scr_row(&scr, 4), "> two");
 	keys("\033[A");
 	ck_assert_str_eq(ed.text, "one");
-	keys("\033[A");			/* oldest: stays */
+	keys("\033[A"); /* oldest: stays */
 	ck_assert_str_eq(ed.text, "one");
 	keys("\033[B");
 	ck_assert_str_eq(ed.text, "two");
-	keys("\033[B");			/* back to what was being typed */
+	keys("\033[B"); /* back to what was being typed */
 	ck_assert_str_eq(ed.text, "par");
 	ck_assert_uint_eq(ed.pos, 3);
 	keys("\033[B");
 	ck_assert_str_eq(ed.text, "par");
-	keys("\020!");			/* Ctrl-P, then edit the copy */
+	keys("\020!"); /* Ctrl-P, then edit the copy */
 	ck_assert_str_eq(ed.text, "two!");
 	ck_assert_int_eq(keys("\r"), EDITOR_LINE);
-	ck_assert_str_eq(ed.hist[1], "two");	/* history unchanged ... */
-	ck_assert_str_eq(ed.hist[2], "two!");	/* ... and the new line added */
+	ck_assert_str_eq(ed.hist[1], "two");  /* history unchanged ... */
+	ck_assert_str_eq(ed.hist[2], "two!"); /* ... and the new line added */
 }
 END_TEST
 
 START_TEST(test_history_limit)
 {
 	char line[16];
-	int  i;
+	int i;
 
 	setup_cols(40, "> ");
 	for (i = 0; i < EDITOR_HISTORY_MAX + 5; i++) {
@@ -453,7 +458,7 @@ START_TEST(test_eof_intr)
 	setup_cols(40, "> ");
 	ck_assert_int_eq(keys("\004"), EDITOR_EOF);
 	ck_assert_int_eq(keys("x\003"), EDITOR_INTR);
-	ck_assert_int_eq(keys("\004"), EDITOR_NONE);	/* not empty */
+	ck_assert_int_eq(keys("\004"), EDITOR_NONE); /* not empty */
 }
 END_TEST
 
@@ -476,14 +481,17 @@ END_TEST
 START_TEST(test_invalid_utf8)
 {
 	setup_cols(40, "> ");
-	keys("\xff");			/* never valid: one byte */
+	keys("\xff"); /* never valid: one byte */
 	ck_assert_uint_eq(ed.len, 1);
-	keys("\xe6" "a");		/* cut short: both bytes kept */
+	keys("\xe6"
+	     "a"); /* cut short: both bytes kept */
 	ck_assert_uint_eq(ed.len, 3);
-	ck_assert_str_eq(ed.text, "\xff\xe6" "a");
+	ck_assert_str_eq(ed.text,
+	    "\xff\xe6"
+	    "a");
 	keys("\177\177\177");
 	ck_assert_uint_eq(ed.len, 0);
-	keys("\xe6\x97\003");		/* a control key drops the partial */
+	keys("\xe6\x97\003"); /* a control key drops the partial */
 	ck_assert_uint_eq(ed.len, 0);
 }
 END_TEST
@@ -493,7 +501,7 @@ START_TEST(test_escapes_ignored)
 	setup_cols(40, "> ");
 	keys("ab\033x\033[1;5Z\033[99~\t\a");
 	ck_assert_str_eq(ed.text, "ab");
-	keys("\033[1;5D");		/* Ctrl-Left: plain Left */
+	keys("\033[1;5D"); /* Ctrl-Left: plain Left */
 	ck_assert_uint_eq(ed.pos, 1);
 }
 END_TEST
@@ -512,7 +520,7 @@ START_TEST(test_prompt_and_resize)
 	flush();
 	ck_assert_str_eq(scr_row(&scr, 0), "[#lobby alice]> abcdef");
 	ck_cursor(0, 20);
-	keys("\014");			/* Ctrl-L */
+	keys("\014"); /* Ctrl-L */
 	ck_assert_str_eq(scr_row(&scr, 0), "[#lobby alice]> abcdef");
 	ck_cursor(0, 20);
 }
@@ -534,8 +542,8 @@ END_TEST
 Suite *
 test_suite(void)
 {
-	Suite	*s = suite_create("editor");
-	TCase	*tc = tcase_create("keys");
+	Suite *s = suite_create("editor");
+	TCase *tc = tcase_create("keys");
 
 	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_set_timeout(tc, TEST_TIMEOUT);

@@ -17,9 +17,9 @@
 #include "fuzz/fuzz_editor_body.h"
 #include "fuzz/fuzz_server_body.h"
 
-#define FUZZ_DIR_DEFAULT	"tests/fuzz"
+#define FUZZ_DIR_DEFAULT "tests/fuzz"
 /* Inputs are cut far below this by the targets themselves. */
-#define FUZZ_FILE_MAX		(1024 * 1024)
+#define FUZZ_FILE_MAX    (1024 * 1024)
 
 typedef const char *fuzz_one_fn(const uint8_t *, size_t);
 
@@ -34,10 +34,10 @@ fuzz_dir(void)
 static void
 replay_file(const char *path, fuzz_one_fn *one)
 {
-	static uint8_t	 data[FUZZ_FILE_MAX];
-	FILE		*fp;
-	size_t		 n;
-	const char	*why;
+	static uint8_t data[FUZZ_FILE_MAX];
+	FILE *fp;
+	size_t n;
+	const char *why;
 
 	fp = fopen(path, "rb");
 	ck_assert_msg(fp != NULL, "cannot open %s", path);
@@ -55,10 +55,10 @@ replay_file(const char *path, fuzz_one_fn *one)
 static int
 replay_dir(const char *sub, const char *prefix, fuzz_one_fn *one)
 {
-	char		 path[4096];
-	DIR		*dir;
-	struct dirent	*de;
-	int		 n = 0;
+	char path[4096];
+	DIR *dir;
+	struct dirent *de;
+	int n = 0;
 
 	snprintf(path, sizeof path, "%s/%s", fuzz_dir(), sub);
 	if ((dir = opendir(path)) == NULL)
@@ -67,8 +67,8 @@ replay_dir(const char *sub, const char *prefix, fuzz_one_fn *one)
 		if (de->d_name[0] == '.' ||
 		    strncmp(de->d_name, prefix, strlen(prefix)) != 0)
 			continue;
-		snprintf(path, sizeof path, "%s/%s/%s", fuzz_dir(), sub,
-		    de->d_name);
+		snprintf(
+		    path, sizeof path, "%s/%s/%s", fuzz_dir(), sub, de->d_name);
 		replay_file(path, one);
 		n++;
 	}
@@ -128,8 +128,8 @@ END_TEST
 Suite *
 test_suite(void)
 {
-	Suite	*s = suite_create("fuzz_regressions");
-	TCase	*tc = tcase_create("replay");
+	Suite *s = suite_create("fuzz_regressions");
+	TCase *tc = tcase_create("replay");
 
 	tcase_set_timeout(tc, TEST_TIMEOUT);
 	tcase_add_test(tc, test_server_regressions);

@@ -4,161 +4,13 @@
 
 #include "check_main.h"
 #include "line.h"
+#include "line_events.h"
 #include "proto.h"
-
-#define MAX_EVENTS	64
-#define TOOLONG		"<TOOLONG>"	/* how a LINE_TOOLONG verdict is recorded */
-
-/* What came out of a reader, in order: each line, or TOOLONG. */
-struct events {
-	char	*ev[MAX_EVENTS];
-	size_t	 len[MAX_EVENTS];
-	size_t	 n;
-};
-
-static void
-events_add(struct events *e, const char *s, size_t len)
-{
-	ck_assert_uint_lt(e->n, MAX_EVENTS);
-	e->ev[e->n] = malloc(len + 1);
-	ck_assert_ptr_nonnull(e->ev[e->n]);
-	memcpy(e->ev[e->n], s, len);
-	e->ev[e->n][len] = '\0';
-	e->len[e->n] = len;
-	e->n++;
-}
-
-static void
-events_free(struct events *e)
-{
-	size_t i;
-
-	for (i = 0; i < e->n; i++)
-		free(e->ev[i]);
-	e->n = 0;
-}
-
-/* Record one result; LINE_OK lines must be NUL-terminated at *len. */
-static int
-record(struct events *e, enum line_result r, const char *line, size_t len)
-{
-	switch (r) {
-	case LINE_OK:
-		ck_assert_ptr_nonnull(line);
-		ck_assert_int_eq(line[len], '\0');
-		events_add(e, line, len);
-		return 1;
-	case LINE_TOOLONG:
-		events_add(e, TOOLONG, strlen(TOOLONG));
-		return 1;
-	case LINE_NONE:
-		return 0;
-	}
-	ck_abort_msg("unknown line_result %d", (int)r);
-	return 0;
-}
-
-/* Take every line that is ready. line_ready() must never say "nothing"
- * when line_next() then has something. */
-static void
-drain(struct line_reader *lr, struct events *e)
-{
-	enum line_result	 r;
-	char			*line = NULL;
-	size_t			 len = 0;
-	int			 ready;
-
-	do {
-		ready = line_ready(lr);
-		r = line_next(lr, &line, &len);
-		if (!ready)
-			ck_assert_msg(r == LINE_NONE,
-			    "line_ready() said 0 but line_next() gave %d", r);
-	} while (record(e, r, line, len));
-}
-
-/* At EOF: the rest, through line_last(), until it says LINE_NONE. */
-static void
-drain_last(struct line_reader *lr, struct events *e)
-{
-	enum line_result	 r;
-	char			*line = NULL;
-	size_t			 len = 0;
-	int			 guard = 0;
-
-	do {
-		r = line_last(lr, &line, &len);
-		ck_assert_int_lt(guard++, MAX_EVENTS);
-	} while (record(e, r, line, len));
-	ck_assert_int_eq(line_ready(lr), 0);
-}
-
-static void
-feed_append(struct line_reader *lr, const char *p, size_t n)
-{
-	ck_assert_int_eq(buf_append(&lr->buf, p, n), 0);
-}
-
-/* The way a socket reader feeds it: reserve, write, commit. */
-static void
-feed_reserve(struct line_reader *lr, const char *p, size_t n)
-{
-	char *dst = buf_reserve(&lr->buf, n > 0 ? n : 1);
-
-	ck_assert_ptr_nonnull(dst);
-	memcpy(dst, p, n);
-	buf_commit(&lr->buf, n);
-}
-
-static void
-expect_events(const struct events *e, const char *const *want, size_t nwant,
-    const char *what, size_t at)
-{
-	size_t i;
-
-	ck_assert_msg(e->n == nwant, "%s at %zu: %zu events, want %zu",
-	    what, at, e->n, nwant);
-	for (i = 0; i < nwant; i++)
-		ck_assert_msg(e->len[i] == strlen(want[i]) &&
-		    memcmp(e->ev[i], want[i], e->len[i]) == 0,
-		    "%s at %zu: event %zu is \"%s\", want \"%s\"",
-		    what, at, i, e->ev[i], want[i]);
-}
-
-/*
- * The split-point input, with a maximum of 8: CRLF and LF, empty lines, a
- * lone CR kept inside a line, lines exactly at the limit (with and without
- * CR), over it by one, over it with a CR that is content, and an
- * unterminated last line whose trailing CR goes.
- */
-#define SPLIT_MAX	8
-static const char split_input[] =
-    "hello\r\n"
-    "\n"
-    "\r\n"
-    "a\rb\n"
-    "12345678\n"
-    "12345678\r\n"
-    "123456789\n"
-    "after\n"
-    "1234567\r\r\n"
-    "12345678\r\r\n"
-    "way too long line here\r\n"
-    "x\r"
-    "y\n"
-    "\t tab \n"
-    "tail\r";
-static const char *const split_want[] = {
-	"hello", "", "", "a\rb", "12345678", "12345678", TOOLONG, "after",
-	"1234567\r", TOOLONG, TOOLONG, "x\ry", "\t tab ", "tail",
-};
-#define SPLIT_NWANT	(sizeof split_want / sizeof split_want[0])
-#define SPLIT_LEN	(sizeof split_input - 1)
 
 START_TEST(test_split_whole)
 {
-	struct line_reader	lr;
-	struct events		e = { .n = 0 };
+	struct line_reader lr;
+	struct events e = { .n = 0 };
 
 	line_init(&lr, SPLIT_MAX);
 	feed_append(&lr, split_input, SPLIT_LEN);
@@ -172,9 +24,9 @@ END_TEST
 
 START_TEST(test_split_two_pieces)
 {
-	struct line_reader	lr;
-	struct events		e = { .n = 0 };
-	size_t			k;
+	struct line_reader lr;
+	struct events e = { .n = 0 };
+	size_t k;
 
 	for (k = 0; k <= SPLIT_LEN; k++) {
 		line_init(&lr, SPLIT_MAX);
@@ -192,9 +44,9 @@ END_TEST
 
 START_TEST(test_split_three_pieces)
 {
-	struct line_reader	lr;
-	struct events		e = { .n = 0 };
-	size_t			i, j;
+	struct line_reader lr;
+	struct events e = { .n = 0 };
+	size_t i, j;
 
 	for (i = 0; i <= SPLIT_LEN; i++) {
 		for (j = i; j <= SPLIT_LEN; j++) {
@@ -217,9 +69,9 @@ END_TEST
 
 START_TEST(test_split_byte_at_a_time)
 {
-	struct line_reader	lr;
-	struct events		e = { .n = 0 };
-	size_t			i;
+	struct line_reader lr;
+	struct events e = { .n = 0 };
+	size_t i;
 
 	line_init(&lr, SPLIT_MAX);
 	for (i = 0; i < SPLIT_LEN; i++) {
@@ -240,9 +92,9 @@ END_TEST
  * in between all stay intact. NUL bytes inside a line count in *len. */
 START_TEST(test_lines_in_place)
 {
-	struct line_reader	 lr;
-	char			*a, *b, *c;
-	size_t			 la, lb, lc;
+	struct line_reader lr;
+	char *a, *b, *c;
+	size_t la, lb, lc;
 
 	line_init(&lr, CHAT_MAX_LINE);
 	feed_append(&lr, "one\r\ntwo\nx\0y\n", 13);
@@ -260,22 +112,11 @@ START_TEST(test_lines_in_place)
 }
 END_TEST
 
-static char *
-repeat(char c, size_t n)
-{
-	char *s = malloc(n + 1);
-
-	ck_assert_ptr_nonnull(s);
-	memset(s, c, n);
-	s[n] = '\0';
-	return s;
-}
-
 START_TEST(test_max_exact)
 {
-	struct line_reader	 lr;
-	char			*long_line = repeat('m', CHAT_MAX_LINE), *line;
-	size_t			 len;
+	struct line_reader lr;
+	char *long_line = repeat('m', CHAT_MAX_LINE), *line;
+	size_t len;
 
 	line_init(&lr, CHAT_MAX_LINE);
 	feed_append(&lr, long_line, CHAT_MAX_LINE);
@@ -296,9 +137,9 @@ END_TEST
  * alone at the end of a read and the LF comes with the next one. */
 START_TEST(test_max_exact_crlf)
 {
-	struct line_reader	 lr;
-	char			*long_line = repeat('c', CHAT_MAX_LINE), *line;
-	size_t			 len;
+	struct line_reader lr;
+	char *long_line = repeat('c', CHAT_MAX_LINE), *line;
+	size_t len;
 
 	line_init(&lr, CHAT_MAX_LINE);
 	feed_append(&lr, long_line, CHAT_MAX_LINE);
@@ -323,11 +164,11 @@ START_TEST(test_max_plus_one)
 {
 	static const char *const want[] = { TOOLONG, "next" };
 	static const char *const tails[] = { "o", "\r\r", "\rx" };
-	struct line_reader	 lr;
-	struct events		 e = { .n = 0 };
-	char			*long_line = repeat('o', CHAT_MAX_LINE);
-	size_t			 i;
-	int			 whole;
+	struct line_reader lr;
+	struct events e = { .n = 0 };
+	char *long_line = repeat('o', CHAT_MAX_LINE);
+	size_t i;
+	int whole;
 
 	for (i = 0; i < 3; i++) {
 		for (whole = 0; whole < 2; whole++) {
@@ -353,11 +194,11 @@ END_TEST
  * rest swallowed, the next line intact; the buffer does not keep the junk. */
 START_TEST(test_long_line_many_chunks)
 {
-	struct line_reader	 lr;
-	char			*chunk = repeat('z', 100), *line;
-	size_t			 len, i;
-	int			 toolong = 0, ok = 0;
-	enum line_result	 r;
+	struct line_reader lr;
+	char *chunk = repeat('z', 100), *line;
+	size_t len, i;
+	int toolong = 0, ok = 0;
+	enum line_result r;
 
 	line_init(&lr, CHAT_MAX_LINE);
 	for (i = 0; i < 500; i++) {
@@ -384,127 +225,11 @@ START_TEST(test_long_line_many_chunks)
 }
 END_TEST
 
-START_TEST(test_last_partial)
-{
-	struct line_reader	 lr;
-	char			*long_line = repeat('l', CHAT_MAX_LINE), *line;
-	size_t			 len;
-
-	line_init(&lr, CHAT_MAX_LINE);
-	ck_assert_int_eq(line_last(&lr, &line, &len), LINE_NONE);
-	feed_append(&lr, "first\r\nsecond\r", 14);
-	/* line_last still hands out complete lines first. */
-	ck_assert_int_eq(line_last(&lr, &line, &len), LINE_OK);
-	ck_assert_str_eq(line, "first");
-	ck_assert_int_eq(line_last(&lr, &line, &len), LINE_OK);
-	ck_assert_str_eq(line, "second");
-	ck_assert_uint_eq(len, 6);
-	ck_assert_int_eq(line_last(&lr, &line, &len), LINE_NONE);
-	ck_assert_int_eq(line_next(&lr, &line, &len), LINE_NONE);
-	line_free(&lr);
-
-	/* A CR in the middle stays; only the trailing one goes. */
-	line_init(&lr, CHAT_MAX_LINE);
-	feed_append(&lr, "a\rb", 3);
-	ck_assert_int_eq(line_last(&lr, &line, &len), LINE_OK);
-	ck_assert_str_eq(line, "a\rb");
-	ck_assert_int_eq(line_last(&lr, &line, &len), LINE_NONE);
-	line_free(&lr);
-
-	/* Only a CR: an empty last line. */
-	line_init(&lr, CHAT_MAX_LINE);
-	feed_append(&lr, "\r", 1);
-	ck_assert_int_eq(line_last(&lr, &line, &len), LINE_OK);
-	ck_assert_uint_eq(len, 0);
-	ck_assert_str_eq(line, "");
-	ck_assert_int_eq(line_last(&lr, &line, &len), LINE_NONE);
-	line_free(&lr);
-
-	/* Exactly at the limit, plus a trailing CR: accepted. */
-	line_init(&lr, CHAT_MAX_LINE);
-	feed_append(&lr, long_line, CHAT_MAX_LINE);
-	feed_append(&lr, "\r", 1);
-	ck_assert_int_eq(line_last(&lr, &line, &len), LINE_OK);
-	ck_assert_uint_eq(len, CHAT_MAX_LINE);
-	ck_assert_str_eq(line, long_line);
-	ck_assert_int_eq(line_last(&lr, &line, &len), LINE_NONE);
-	free(long_line);
-	line_free(&lr);
-}
-END_TEST
-
-/* The last line fills the allocation exactly: terminating it in place
- * needs one more byte, which line_last must find without overrunning. */
-START_TEST(test_last_fills_buffer)
-{
-	struct line_reader	 lr;
-	char			*line, *full;
-	size_t			 len, cap, pre, i;
-
-	for (pre = 0; pre < 3; pre++) {
-		line_init(&lr, 100000);
-		ck_assert_ptr_nonnull(buf_reserve(&lr.buf, 1));
-		cap = lr.buf.cap;
-		full = repeat('f', cap);
-		/* pre complete empty lines first, leaving an offset behind. */
-		memset(full, '\n', pre);
-		feed_append(&lr, full, cap);
-		ck_assert_uint_eq(lr.buf.cap, cap);
-		for (i = 0; i < pre; i++) {
-			ck_assert_int_eq(line_next(&lr, &line, &len), LINE_OK);
-			ck_assert_uint_eq(len, 0);
-		}
-		ck_assert_int_eq(line_last(&lr, &line, &len), LINE_OK);
-		ck_assert_uint_eq(len, cap - pre);
-		ck_assert_str_eq(line, full + pre);
-		ck_assert_int_eq(line_last(&lr, &line, &len), LINE_NONE);
-		free(full);
-		line_free(&lr);
-	}
-}
-END_TEST
-
-/* A partial line already being dropped for its length: nothing at EOF. */
-START_TEST(test_last_toolong_dropped)
-{
-	struct line_reader	 lr;
-	char			*long_line = repeat('d', CHAT_MAX_LINE + 5), *line;
-	size_t			 len;
-
-	line_init(&lr, CHAT_MAX_LINE);
-	feed_append(&lr, long_line, CHAT_MAX_LINE + 5);
-	ck_assert_int_eq(line_next(&lr, &line, &len), LINE_TOOLONG);
-	feed_append(&lr, "more", 4);
-	ck_assert_int_eq(line_ready(&lr), 0);
-	ck_assert_int_eq(line_last(&lr, &line, &len), LINE_NONE);
-	ck_assert_int_eq(line_last(&lr, &line, &len), LINE_NONE);
-	free(long_line);
-	line_free(&lr);
-}
-END_TEST
-
-/* A too-long partial line whose verdict was not taken yet: line_last gives
- * the verdict (once), never a truncated line, then nothing. */
-START_TEST(test_last_toolong_unreported)
-{
-	struct line_reader	 lr;
-	char			*long_line = repeat('u', CHAT_MAX_LINE + 1), *line;
-	size_t			 len;
-
-	line_init(&lr, CHAT_MAX_LINE);
-	feed_append(&lr, long_line, CHAT_MAX_LINE + 1);
-	ck_assert_int_eq(line_last(&lr, &line, &len), LINE_TOOLONG);
-	ck_assert_int_eq(line_last(&lr, &line, &len), LINE_NONE);
-	free(long_line);
-	line_free(&lr);
-}
-END_TEST
-
 START_TEST(test_ready)
 {
-	struct line_reader	 lr;
-	char			*line;
-	size_t			 len;
+	struct line_reader lr;
+	char *line;
+	size_t len;
 
 	line_init(&lr, 4);
 	ck_assert_int_eq(line_ready(&lr), 0);
@@ -514,12 +239,12 @@ START_TEST(test_ready)
 	ck_assert_int_eq(line_ready(&lr), 0);
 	feed_append(&lr, "\n", 1);
 	ck_assert_int_eq(line_ready(&lr), 1);
-	ck_assert_int_eq(line_ready(&lr), 1);	/* asking does not consume */
+	ck_assert_int_eq(line_ready(&lr), 1); /* asking does not consume */
 	ck_assert_int_eq(line_next(&lr, &line, &len), LINE_OK);
 	ck_assert_int_eq(line_ready(&lr), 0);
-	feed_append(&lr, "abcd\r", 5);	/* at the limit, CR may be a CRLF */
+	feed_append(&lr, "abcd\r", 5); /* at the limit, CR may be a CRLF */
 	ck_assert_int_eq(line_ready(&lr), 0);
-	feed_append(&lr, "e", 1);	/* now certainly too long */
+	feed_append(&lr, "e", 1); /* now certainly too long */
 	ck_assert_int_eq(line_ready(&lr), 1);
 	ck_assert_int_eq(line_next(&lr, &line, &len), LINE_TOOLONG);
 	ck_assert_int_eq(line_ready(&lr), 0);
@@ -538,10 +263,10 @@ END_TEST
  * already reported as too long is neither: line_next() gives LINE_NONE. */
 START_TEST(test_ready_tail_of_dropped_line)
 {
-	struct line_reader	 lr;
-	char			*line;
-	size_t			 len;
-	int			 ready;
+	struct line_reader lr;
+	char *line;
+	size_t len;
+	int ready;
 
 	line_init(&lr, 4);
 	feed_append(&lr, "abcdefg", 7);
@@ -549,9 +274,11 @@ START_TEST(test_ready_tail_of_dropped_line)
 	feed_append(&lr, "hij\n", 4);
 	ready = line_ready(&lr);
 	ck_assert_int_eq(line_next(&lr, &line, &len), LINE_NONE);
-	ck_assert_msg(ready == 0, "line_ready() is %d with only the tail "
+	ck_assert_msg(ready == 0,
+	    "line_ready() is %d with only the tail "
 	    "\"hij\\n\" of a dropped line buffered; line_next() gave "
-	    "LINE_NONE", ready);
+	    "LINE_NONE",
+	    ready);
 	line_free(&lr);
 }
 END_TEST
@@ -559,10 +286,9 @@ END_TEST
 Suite *
 test_suite(void)
 {
-	Suite	*s = suite_create("line");
-	TCase	*tc = tcase_create("split");
-	TCase	*tm = tcase_create("limit");
-	TCase	*tl = tcase_create("last");
+	Suite *s = suite_create("line");
+	TCase *tc = tcase_create("split");
+	TCase *tm = tcase_create("limit");
 
 	tcase_set_timeout(tc, TEST_TIMEOUT);
 	tcase_add_test(tc, test_split_whole);
@@ -580,12 +306,5 @@ test_suite(void)
 	tcase_add_test(tm, test_ready);
 	tcase_add_test(tm, test_ready_tail_of_dropped_line);
 	suite_add_tcase(s, tm);
-
-	tcase_set_timeout(tl, TEST_TIMEOUT);
-	tcase_add_test(tl, test_last_partial);
-	tcase_add_test(tl, test_last_fills_buffer);
-	tcase_add_test(tl, test_last_toolong_dropped);
-	tcase_add_test(tl, test_last_toolong_unreported);
-	suite_add_tcase(s, tl);
 	return s;
 }

@@ -8,15 +8,15 @@
 #include "loop.h"
 
 struct hits {
-	int	reads, writes;
-	int	del_self;
+	int reads, writes;
+	int del_self;
 };
 
 static void
 on_read(struct loop *l, int fd, void *arg)
 {
-	struct hits	*h = arg;
-	char		 c;
+	struct hits *h = arg;
+	char c;
 
 	h->reads++;
 	if (read(fd, &c, 1) != 1)
@@ -37,14 +37,16 @@ on_write(struct loop *l, int fd, void *arg)
 
 START_TEST(test_read_and_write)
 {
-	struct loop	*l = loop_new();
-	struct hits	 h = { 0, 0, 0 };
-	int		 p[2];
+	struct loop *l = loop_new();
+	struct hits h = { 0, 0, 0 };
+	int p[2];
 
 	ck_assert_ptr_nonnull(l);
 	ck_assert_int_eq(pipe(p), 0);
-	ck_assert_int_eq(loop_add(l, p[0], LOOP_READ, on_read, on_write, &h), 0);
-	ck_assert_int_eq(loop_add(l, p[1], LOOP_WRITE, on_read, on_write, &h), 0);
+	ck_assert_int_eq(
+	    loop_add(l, p[0], LOOP_READ, on_read, on_write, &h), 0);
+	ck_assert_int_eq(
+	    loop_add(l, p[1], LOOP_WRITE, on_read, on_write, &h), 0);
 	ck_assert_int_eq(loop_maxfd(l), (p[0] > p[1] ? p[0] : p[1]) + 1);
 	/* Nothing to read yet: only the write end is ready. */
 	ck_assert_int_eq(loop_poll(l, 0), 1);
@@ -65,12 +67,13 @@ END_TEST
 
 START_TEST(test_del_inside_handler)
 {
-	struct loop	*l = loop_new();
-	struct hits	 h = { 0, 0, 1 };
-	int		 p[2];
+	struct loop *l = loop_new();
+	struct hits h = { 0, 0, 1 };
+	int p[2];
 
 	ck_assert_int_eq(pipe(p), 0);
-	ck_assert_int_eq(loop_add(l, p[0], LOOP_READ, on_read, on_write, &h), 0);
+	ck_assert_int_eq(
+	    loop_add(l, p[0], LOOP_READ, on_read, on_write, &h), 0);
 	ck_assert_int_eq(write(p[1], "xy", 2), 2);
 	ck_assert_int_eq(loop_poll(l, 1000), 1);
 	ck_assert_int_eq(h.reads, 1);
@@ -88,11 +91,11 @@ START_TEST(test_fd_beyond_select)
 	struct loop *l = loop_new();
 
 	errno = 0;
-	ck_assert_int_eq(loop_add(l, FD_SETSIZE, LOOP_READ, on_read, on_write,
-	    NULL), -1);
+	ck_assert_int_eq(
+	    loop_add(l, FD_SETSIZE, LOOP_READ, on_read, on_write, NULL), -1);
 	ck_assert_int_eq(errno, EINVAL);
-	ck_assert_int_eq(loop_add(l, -1, LOOP_READ, on_read, on_write, NULL),
-	    -1);
+	ck_assert_int_eq(
+	    loop_add(l, -1, LOOP_READ, on_read, on_write, NULL), -1);
 	loop_free(l);
 }
 END_TEST
@@ -109,8 +112,8 @@ END_TEST
 Suite *
 test_suite(void)
 {
-	Suite	*s = suite_create("loop");
-	TCase	*tc = tcase_create("loop");
+	Suite *s = suite_create("loop");
+	TCase *tc = tcase_create("loop");
 
 	tcase_set_timeout(tc, TEST_TIMEOUT);
 	tcase_add_test(tc, test_read_and_write);

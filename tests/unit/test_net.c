@@ -18,12 +18,12 @@
 #include "net.h"
 
 /* Bound on any wait for the kernel: generous, never a timing assertion. */
-#define WAIT_MS		10000
+#define WAIT_MS 10000
 
 struct split {
-	const char	*spec;
-	const char	*host;
-	const char	*port;	/* "-" when the port must stay untouched */
+	const char *spec;
+	const char *host;
+	const char *port; /* "-" when the port must stay untouched */
 };
 
 START_TEST(test_split_good)
@@ -43,17 +43,17 @@ START_TEST(test_split_good)
 		{ "unix:/tmp/x", "unix:/tmp/x", "-" },
 		{ "unix:/tmp/a:b", "unix:/tmp/a:b", "-" },
 	};
-	char	host[NET_ADDRSTRLEN], port[32];
-	size_t	i;
+	char host[NET_ADDRSTRLEN], port[32];
+	size_t i;
 
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		strcpy(host, "junk");
 		strcpy(port, "-");
 		ck_assert_msg(net_split_hostport(cases[i].spec, host,
-		    sizeof host, port, sizeof port) == 0, "\"%s\" refused",
-		    cases[i].spec);
+				  sizeof host, port, sizeof port) == 0,
+		    "\"%s\" refused", cases[i].spec);
 		ck_assert_msg(strcmp(host, cases[i].host) == 0 &&
-		    strcmp(port, cases[i].port) == 0,
+			strcmp(port, cases[i].port) == 0,
 		    "\"%s\": host \"%s\" port \"%s\"", cases[i].spec, host,
 		    port);
 	}
@@ -63,18 +63,29 @@ END_TEST
 START_TEST(test_split_bad)
 {
 	static const char *const bad[] = {
-		"", ":", "host:", ":6666", "[::1", "[]", "[]:6666", "[::1]:",
-		"[::1]x", "[::1]6666", "[::1]]", "[",
+		"",
+		":",
+		"host:",
+		":6666",
+		"[::1",
+		"[]",
+		"[]:6666",
+		"[::1]:",
+		"[::1]x",
+		"[::1]6666",
+		"[::1]]",
+		"[",
 	};
-	char	host[NET_ADDRSTRLEN], port[32];
-	size_t	i;
+	char host[NET_ADDRSTRLEN], port[32];
+	size_t i;
 
 	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		errno = 0;
 		ck_assert_msg(net_split_hostport(bad[i], host, sizeof host,
-		    port, sizeof port) == -1, "\"%s\" accepted", bad[i]);
-		ck_assert_msg(errno == EINVAL, "\"%s\": errno %d", bad[i],
-		    errno);
+				  port, sizeof port) == -1,
+		    "\"%s\" accepted", bad[i]);
+		ck_assert_msg(
+		    errno == EINVAL, "\"%s\": errno %d", bad[i], errno);
 	}
 }
 END_TEST
@@ -84,23 +95,29 @@ START_TEST(test_split_too_long)
 {
 	char host[4], port[3];
 
-	ck_assert_int_eq(net_split_hostport("abc:66", host, sizeof host, port,
-	    sizeof port), 0);
+	ck_assert_int_eq(
+	    net_split_hostport("abc:66", host, sizeof host, port, sizeof port),
+	    0);
 	ck_assert_str_eq(host, "abc");
 	ck_assert_str_eq(port, "66");
 	errno = 0;
-	ck_assert_int_eq(net_split_hostport("abcd", host, sizeof host, port,
-	    sizeof port), -1);
+	ck_assert_int_eq(
+	    net_split_hostport("abcd", host, sizeof host, port, sizeof port),
+	    -1);
 	ck_assert_int_eq(errno, EINVAL);
-	ck_assert_int_eq(net_split_hostport("abc:666", host, sizeof host, port,
-	    sizeof port), -1);
-	ck_assert_int_eq(net_split_hostport("[::1]:66", host, sizeof host,
-	    port, sizeof port), 0);
+	ck_assert_int_eq(
+	    net_split_hostport("abc:666", host, sizeof host, port, sizeof port),
+	    -1);
+	ck_assert_int_eq(net_split_hostport(
+			     "[::1]:66", host, sizeof host, port, sizeof port),
+	    0);
 	ck_assert_str_eq(host, "::1");
-	ck_assert_int_eq(net_split_hostport("[::12]", host, sizeof host, port,
-	    sizeof port), -1);
-	ck_assert_int_eq(net_split_hostport("unix:/x", host, sizeof host,
-	    port, sizeof port), -1);
+	ck_assert_int_eq(
+	    net_split_hostport("[::12]", host, sizeof host, port, sizeof port),
+	    -1);
+	ck_assert_int_eq(
+	    net_split_hostport("unix:/x", host, sizeof host, port, sizeof port),
+	    -1);
 }
 END_TEST
 
@@ -108,14 +125,14 @@ END_TEST
 static void
 wait_readable(int fd)
 {
-	struct pollfd	pfd = { .fd = fd, .events = POLLIN };
-	int		n;
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	int n;
 
 	do
 		n = poll(&pfd, 1, WAIT_MS);
 	while (n == -1 && errno == EINTR);
-	ck_assert_msg(n == 1, "fd %d not readable (poll %d, errno %d)", fd,
-	    n, errno);
+	ck_assert_msg(
+	    n == 1, "fd %d not readable (poll %d, errno %d)", fd, n, errno);
 }
 
 static void
@@ -157,9 +174,9 @@ name_port(const char *name)
 
 START_TEST(test_tcp_v4)
 {
-	const char	*cause = NULL, *port;
-	char		 name[NET_ADDRSTRLEN], peer[NET_ADDRSTRLEN];
-	int		 lfd, cfd, afd;
+	const char *cause = NULL, *port;
+	char name[NET_ADDRSTRLEN], peer[NET_ADDRSTRLEN];
+	int lfd, cfd, afd;
 
 	lfd = net_listen_tcp("127.0.0.1", "0", 8, &cause);
 	ck_assert_msg(lfd != -1, "listen: %s", cause ? cause : "?");
@@ -172,12 +189,12 @@ START_TEST(test_tcp_v4)
 	/* Nobody waiting yet. */
 	errno = 0;
 	ck_assert_int_eq(net_accept(lfd, peer, sizeof peer), -1);
-	ck_assert_msg(errno == EAGAIN || errno == EWOULDBLOCK, "errno %d",
-	    errno);
+	ck_assert_msg(
+	    errno == EAGAIN || errno == EWOULDBLOCK, "errno %d", errno);
 
 	cfd = net_connect("127.0.0.1", port, &cause);
 	ck_assert_msg(cfd != -1, "connect: %s", cause ? cause : "?");
-	expect_flags(cfd, 0);	/* net_connect is blocking */
+	expect_flags(cfd, 0); /* net_connect is blocking */
 	wait_readable(lfd);
 	strcpy(peer, "junk");
 	afd = net_accept(lfd, peer, sizeof peer);
@@ -188,14 +205,15 @@ START_TEST(test_tcp_v4)
 
 	/* The client's own name is a loopback address and a real port. */
 	ck_assert_int_eq(net_local_name(cfd, name, sizeof name), 0);
-	ck_assert_msg(strncmp(name, "127.0.0.1:", 10) == 0 &&
-	    atoi(name_port(name)) > 0, "%s", name);
+	ck_assert_msg(
+	    strncmp(name, "127.0.0.1:", 10) == 0 && atoi(name_port(name)) > 0,
+	    "%s", name);
 
 	/* Only one was waiting. */
 	errno = 0;
 	ck_assert_int_eq(net_accept(lfd, peer, sizeof peer), -1);
-	ck_assert_msg(errno == EAGAIN || errno == EWOULDBLOCK, "errno %d",
-	    errno);
+	ck_assert_msg(
+	    errno == EAGAIN || errno == EWOULDBLOCK, "errno %d", errno);
 	close(afd);
 	close(cfd);
 	close(lfd);
@@ -205,16 +223,17 @@ END_TEST
 /* IPv6 loopback, where the machine has it; skipped (passes) otherwise. */
 START_TEST(test_tcp_v6)
 {
-	const char	*cause = NULL;
-	char		 name[NET_ADDRSTRLEN], peer[NET_ADDRSTRLEN];
-	int		 lfd, cfd, afd;
+	const char *cause = NULL;
+	char name[NET_ADDRSTRLEN], peer[NET_ADDRSTRLEN];
+	int lfd, cfd, afd;
 
 	lfd = net_listen_tcp("::1", "0", 8, &cause);
 	if (lfd == -1)
-		return;	/* no IPv6 loopback here */
+		return; /* no IPv6 loopback here */
 	ck_assert_int_eq(net_local_name(lfd, name, sizeof name), 0);
-	ck_assert_msg(strncmp(name, "[::1]:", 6) == 0 &&
-	    atoi(name_port(name)) > 0, "%s", name);
+	ck_assert_msg(
+	    strncmp(name, "[::1]:", 6) == 0 && atoi(name_port(name)) > 0, "%s",
+	    name);
 	cfd = net_connect("::1", name_port(name), &cause);
 	ck_assert_msg(cfd != -1, "connect: %s", cause ? cause : "?");
 	wait_readable(lfd);
@@ -232,11 +251,11 @@ END_TEST
  * take it while the test holds it: a deterministic ECONNREFUSED. */
 START_TEST(test_connect_refused)
 {
-	struct sockaddr_in	sin;
-	socklen_t		len = sizeof sin;
-	const char		*cause = NULL;
-	char			port[16];
-	int			s, fd;
+	struct sockaddr_in sin;
+	socklen_t len = sizeof sin;
+	const char *cause = NULL;
+	char port[16];
+	int s, fd;
 
 	s = socket(AF_INET, SOCK_STREAM, 0);
 	ck_assert_int_ne(s, -1);
@@ -259,8 +278,8 @@ END_TEST
 
 START_TEST(test_bad_addresses)
 {
-	const char	*cause = NULL;
-	int		 fd;
+	const char *cause = NULL;
+	int fd;
 
 	/* Not a number: the port must be numeric for listening. */
 	fd = net_listen_tcp("127.0.0.1", "notaport", 8, &cause);
@@ -274,8 +293,8 @@ START_TEST(test_bad_addresses)
 	ck_assert_ptr_nonnull(cause);
 	/* A port in use by a listener. */
 	{
-		char	name[NET_ADDRSTRLEN];
-		int	lfd = net_listen_tcp("127.0.0.1", "0", 8, &cause);
+		char name[NET_ADDRSTRLEN];
+		int lfd = net_listen_tcp("127.0.0.1", "0", 8, &cause);
 
 		ck_assert_int_ne(lfd, -1);
 		ck_assert_int_eq(net_local_name(lfd, name, sizeof name), 0);
@@ -307,16 +326,17 @@ unix_setup(void)
 static void
 unix_teardown(void)
 {
-	DIR		*d;
-	struct dirent	*de;
-	char		 path[sizeof tmpdir + 300];
+	DIR *d;
+	struct dirent *de;
+	char path[sizeof tmpdir + 300];
 
 	if ((d = opendir(tmpdir)) != NULL) {
 		while ((de = readdir(d)) != NULL) {
 			if (strcmp(de->d_name, ".") == 0 ||
 			    strcmp(de->d_name, "..") == 0)
 				continue;
-			snprintf(path, sizeof path, "%s/%s", tmpdir, de->d_name);
+			snprintf(
+			    path, sizeof path, "%s/%s", tmpdir, de->d_name);
 			unlink(path);
 		}
 		closedir(d);
@@ -327,16 +347,16 @@ unix_teardown(void)
 static void
 tmp_path(char *out, size_t outlen, const char *name)
 {
-	ck_assert_int_lt(snprintf(out, outlen, "%s/%s", tmpdir, name),
-	    (int)outlen);
+	ck_assert_int_lt(
+	    snprintf(out, outlen, "%s/%s", tmpdir, name), (int)outlen);
 }
 
 START_TEST(test_unix)
 {
-	const char	*cause = NULL;
-	char		 path[128], want[160], name[NET_ADDRSTRLEN];
-	char		 peer[NET_ADDRSTRLEN], spec[160];
-	int		 lfd, cfd, afd;
+	const char *cause = NULL;
+	char path[128], want[160], name[NET_ADDRSTRLEN];
+	char peer[NET_ADDRSTRLEN], spec[160];
+	int lfd, cfd, afd;
 
 	tmp_path(path, sizeof path, "chat.sock");
 	lfd = net_listen_unix(path, 8, &cause);
@@ -348,8 +368,8 @@ START_TEST(test_unix)
 
 	errno = 0;
 	ck_assert_int_eq(net_accept(lfd, peer, sizeof peer), -1);
-	ck_assert_msg(errno == EAGAIN || errno == EWOULDBLOCK, "errno %d",
-	    errno);
+	ck_assert_msg(
+	    errno == EAGAIN || errno == EWOULDBLOCK, "errno %d", errno);
 
 	/* The port is ignored for a Unix socket. */
 	snprintf(spec, sizeof spec, "unix:%s", path);
@@ -372,15 +392,15 @@ END_TEST
  * at the path is left alone and listening there fails with a cause. */
 START_TEST(test_unix_stale_and_file)
 {
-	const char	*cause = NULL;
-	char		 path[128], file[128], spec[160];
-	struct stat	 st;
-	int		 lfd, cfd, fd;
+	const char *cause = NULL;
+	char path[128], file[128], spec[160];
+	struct stat st;
+	int lfd, cfd, fd;
 
 	tmp_path(path, sizeof path, "stale.sock");
 	lfd = net_listen_unix(path, 8, &cause);
 	ck_assert_int_ne(lfd, -1);
-	close(lfd);	/* the socket file stays */
+	close(lfd); /* the socket file stays */
 	ck_assert_int_eq(lstat(path, &st), 0);
 	ck_assert(S_ISSOCK(st.st_mode));
 	lfd = net_listen_unix(path, 8, &cause);
@@ -407,9 +427,9 @@ END_TEST
 
 START_TEST(test_unix_errors)
 {
-	const char	*cause = NULL;
-	char		 path[300], spec[320];
-	int		 fd;
+	const char *cause = NULL;
+	char path[300], spec[320];
+	int fd;
 
 	/* Nobody listening there. */
 	tmp_path(path, sizeof path, "nobody.sock");
@@ -463,10 +483,10 @@ END_TEST
 Suite *
 test_suite(void)
 {
-	Suite	*s = suite_create("net");
-	TCase	*tc = tcase_create("split");
-	TCase	*tt = tcase_create("tcp");
-	TCase	*tu = tcase_create("unix");
+	Suite *s = suite_create("net");
+	TCase *tc = tcase_create("split");
+	TCase *tt = tcase_create("tcp");
+	TCase *tu = tcase_create("unix");
 
 	tcase_set_timeout(tc, TEST_TIMEOUT);
 	tcase_add_test(tc, test_split_good);

@@ -8,18 +8,19 @@
 #include "notice.h"
 #include "render.h"
 
-#define STAMP	"[12:00:00] "
+#define STAMP "[12:00:00] "
 
 START_TEST(test_welcome_and_changes)
 {
-	struct notice_self	self;
-	char			prompt[64];
+	struct notice_self self;
+	char prompt[64];
 
 	memset(&self, 0, sizeof self);
 	notice_prompt(&self, prompt, sizeof prompt);
 	ck_assert_str_eq(prompt, "> ");
-	ck_assert(notice_track(&self, STAMP "-!- welcome to chatd, guest1! "
-	    "you are in #lobby; type /help for commands"));
+	ck_assert(notice_track(&self,
+	    STAMP "-!- welcome to chatd, guest1! "
+		  "you are in #lobby; type /help for commands"));
 	ck_assert_str_eq(self.nick, "guest1");
 	ck_assert_str_eq(self.room, "#lobby");
 	notice_prompt(&self, prompt, sizeof prompt);
@@ -27,31 +28,35 @@ START_TEST(test_welcome_and_changes)
 	/* Somebody else's change is not ours. */
 	ck_assert(!notice_track(&self, STAMP "-!- guest2 is now known as bob"));
 	ck_assert(!notice_track(&self, STAMP "-!- bob has joined #lobby"));
-	ck_assert(notice_track(&self, STAMP "-!- guest1 is now known as "
-	    "alice"));
+	ck_assert(notice_track(&self,
+	    STAMP "-!- guest1 is now known as "
+		  "alice"));
 	ck_assert_str_eq(self.nick, "alice");
 	ck_assert(notice_track(&self, STAMP "-!- alice has joined #dev"));
 	ck_assert_str_eq(self.room, "#dev");
 	/* Messages are never taken for notices. */
 	ck_assert(!notice_track(&self, STAMP "<bob> alice has joined #fake"));
-	ck_assert(!notice_track(&self, STAMP "-!- error: you are already in "
-	    "#dev"));
+	ck_assert(!notice_track(&self,
+	    STAMP "-!- error: you are already in "
+		  "#dev"));
 	ck_assert_str_eq(self.room, "#dev");
 }
 END_TEST
 
 START_TEST(test_password_welcome)
 {
-	struct notice_self	self;
-	char			prompt[64];
+	struct notice_self self;
+	char prompt[64];
 
 	memset(&self, 0, sizeof self);
-	ck_assert(notice_track(&self, STAMP "-!- welcome to chatd, guest7! "
-	    "this server needs a password: /pass PASSWORD"));
+	ck_assert(notice_track(&self,
+	    STAMP "-!- welcome to chatd, guest7! "
+		  "this server needs a password: /pass PASSWORD"));
 	notice_prompt(&self, prompt, sizeof prompt);
 	ck_assert_str_eq(prompt, "[guest7]> ");
-	ck_assert(notice_track(&self, STAMP "-!- password accepted; you are "
-	    "in #lobby; type /help for commands"));
+	ck_assert(notice_track(&self,
+	    STAMP "-!- password accepted; you are "
+		  "in #lobby; type /help for commands"));
 	ck_assert_str_eq(self.room, "#lobby");
 }
 END_TEST
@@ -60,15 +65,15 @@ START_TEST(test_reason)
 {
 	char reason[NOTICE_REASON_MAX];
 
-	ck_assert(notice_reason(STAMP "-!- error: server full", reason,
-	    sizeof reason));
+	ck_assert(notice_reason(
+	    STAMP "-!- error: server full", reason, sizeof reason));
 	ck_assert_str_eq(reason, "server full");
-	ck_assert(notice_reason(STAMP "-!- server shutting down", reason,
-	    sizeof reason));
+	ck_assert(notice_reason(
+	    STAMP "-!- server shutting down", reason, sizeof reason));
 	ck_assert_str_eq(reason, "server shutting down");
 	ck_assert(!notice_reason(STAMP "-!- bye", reason, sizeof reason));
-	ck_assert(!notice_reason(STAMP "<x> -!- error: fake", reason,
-	    sizeof reason));
+	ck_assert(
+	    !notice_reason(STAMP "<x> -!- error: fake", reason, sizeof reason));
 }
 END_TEST
 
@@ -84,8 +89,9 @@ START_TEST(test_render)
 	buf_consume(&b, buf_len(&b));
 	render_line(&b, STAMP "-!- error: no such nick x");
 	buf_append(&b, "", 1);
-	ck_assert(strstr(buf_data(&b), "\033[31m-!- error: no such nick x"
-	    "\033[0m") != NULL);
+	ck_assert(strstr(buf_data(&b),
+		      "\033[31m-!- error: no such nick x"
+		      "\033[0m") != NULL);
 	buf_consume(&b, buf_len(&b));
 	render_line(&b, "no stamp at all");
 	buf_append(&b, "", 1);
@@ -97,8 +103,8 @@ END_TEST
 Suite *
 test_suite(void)
 {
-	Suite	*s = suite_create("notice");
-	TCase	*tc = tcase_create("track");
+	Suite *s = suite_create("notice");
+	TCase *tc = tcase_create("track");
 
 	tcase_set_timeout(tc, TEST_TIMEOUT);
 	tcase_add_test(tc, test_welcome_and_changes);
