@@ -54,7 +54,6 @@ server_setup(struct server *srv, const struct config *cfg)
 	memset(srv, 0, sizeof *srv);
 	srv->cfg = *cfg;
 	srv->spare_fd = -1;
-	srv->sig_fd = -1;
 	TAILQ_INIT(&srv->clients);
 	TAILQ_INIT(&srv->flush);
 	TAILQ_INIT(&srv->waiting);
@@ -76,7 +75,6 @@ server_init(struct server *srv, const struct config *cfg, int sig_fd,
 		*cause = strerror(errno);
 		return -1;
 	}
-	srv->sig_fd = sig_fd;
 	if (loop_add(srv->loop, sig_fd, LOOP_READ, server_on_signal, NULL,
 		srv) == -1) {
 		*cause = strerror(errno);

@@ -102,7 +102,6 @@ struct server {
 	int listeners[SERVER_MAX_LISTENERS];
 	int nlisteners;
 	int spare_fd; /* given up to accept on EMFILE */
-	int sig_fd;   /* read end of the signal pipe */
 
 	struct client_list clients;
 	struct client_list flush;   /* have output to write */
