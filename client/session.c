@@ -16,7 +16,7 @@
 #include "net.h"
 #include "notice.h"
 #include "proto.h"
-#include "render.h"
+#include "colour.h"
 #include "session.h"
 #include "text.h"
 #include "tty.h"
@@ -193,7 +193,7 @@ session_server_line(struct session *s, char *line, size_t len)
 			editor_set_prompt(&s->ed, prompt);
 		}
 		if (s->opts->colour)
-			(void)render_line(s->term, line);
+			(void)colour_line(s->term, line);
 		else
 			(void)buf_append(s->term, line, len);
 		(void)buf_append(s->term, "\r\n", 2);

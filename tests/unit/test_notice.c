@@ -6,7 +6,7 @@
 #include "buf.h"
 #include "check_main.h"
 #include "notice.h"
-#include "render.h"
+#include "colour.h"
 
 #define STAMP "[12:00:00] "
 
@@ -82,18 +82,18 @@ START_TEST(test_render)
 	struct buf b;
 
 	buf_init(&b);
-	ck_assert_int_eq(render_line(&b, STAMP "<bob> hi"), 0);
+	ck_assert_int_eq(colour_line(&b, STAMP "<bob> hi"), 0);
 	buf_append(&b, "", 1);
 	ck_assert(strstr(buf_data(&b), "bob\033[0m> hi") != NULL);
 	ck_assert(strncmp(buf_data(&b), "\033[2m" STAMP, 4) == 0);
 	buf_consume(&b, buf_len(&b));
-	render_line(&b, STAMP "-!- error: no such nick x");
+	colour_line(&b, STAMP "-!- error: no such nick x");
 	buf_append(&b, "", 1);
 	ck_assert(strstr(buf_data(&b),
 		      "\033[31m-!- error: no such nick x"
 		      "\033[0m") != NULL);
 	buf_consume(&b, buf_len(&b));
-	render_line(&b, "no stamp at all");
+	colour_line(&b, "no stamp at all");
 	buf_append(&b, "", 1);
 	ck_assert_str_eq(buf_data(&b), "no stamp at all");
 	buf_free(&b);

@@ -1,18 +1,18 @@
-/* render.c: how a received line looks on a colour terminal. */
+/* colour.c: how a received line looks on a colour terminal. */
 #include <string.h>
 
 #include "notice.h"
-#include "render.h"
+#include "colour.h"
 #include "text.h"
 
 #define SGR_RESET       "\033[0m"
 #define SGR_DIM         "\033[2m"
 #define SGR_BOLD        "\033[1m"
 #define SGR_RED         "\033[31m"
-#define RENDER_NICK_MAX 64 /* longer "nicks" are not coloured */
+#define COLOUR_NICK_MAX 64 /* longer "nicks" are not coloured */
 
 /* Readable on dark and light backgrounds; red is kept for errors. */
-static const char *const render_nick_colours[] = {
+static const char *const colour_nick_colours[] = {
 	"\033[32m",
 	"\033[33m",
 	"\033[34m",
@@ -25,24 +25,24 @@ static const char *const render_nick_colours[] = {
 	"\033[96m",
 };
 
-static int render_nick(struct buf *, const char *, size_t, int);
+static int colour_nick(struct buf *, const char *, size_t, int);
 
 /* Append nick (n bytes) in its colour. */
 static int
-render_nick(struct buf *out, const char *nick, size_t n, int bold)
+colour_nick(struct buf *out, const char *nick, size_t n, int bold)
 {
-	char copy[RENDER_NICK_MAX + 1];
+	char copy[COLOUR_NICK_MAX + 1];
 	uint32_t h;
 	size_t ncol;
 
-	if (n > RENDER_NICK_MAX)
+	if (n > COLOUR_NICK_MAX)
 		return buf_append(out, nick, n);
 	memcpy(copy, nick, n);
 	copy[n] = '\0';
 	h = text_casehash(copy);
-	ncol = sizeof render_nick_colours / sizeof render_nick_colours[0];
+	ncol = sizeof colour_nick_colours / sizeof colour_nick_colours[0];
 	if ((bold && buf_append_str(out, SGR_BOLD) == -1) ||
-	    buf_append_str(out, render_nick_colours[h % ncol]) == -1 ||
+	    buf_append_str(out, colour_nick_colours[h % ncol]) == -1 ||
 	    buf_append(out, nick, n) == -1 ||
 	    buf_append_str(out, SGR_RESET) == -1)
 		return -1;
@@ -55,7 +55,7 @@ render_nick(struct buf *out, const char *nick, size_t n, int bold)
  * is printed plain.
  */
 int
-render_line(struct buf *out, const char *line)
+colour_line(struct buf *out, const char *line)
 {
 	const char *b = notice_body(line), *e;
 	const char *sgr = NULL;
@@ -94,7 +94,7 @@ render_line(struct buf *out, const char *line)
 	if (n == 0)
 		return buf_append_str(out, b);
 	if (buf_append(out, b, pre) == -1 ||
-	    render_nick(out, b + pre, n, bold) == -1)
+	    colour_nick(out, b + pre, n, bold) == -1)
 		return -1;
 	return buf_append_str(out, b + pre + n);
 }

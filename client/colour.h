@@ -1,6 +1,6 @@
-/* render.h: how a received line looks on a colour terminal. */
-#ifndef CHAT_RENDER_H
-#define CHAT_RENDER_H
+/* colour.h: how a received line looks on a colour terminal. */
+#ifndef CHAT_COLOUR_H
+#define CHAT_COLOUR_H
 
 #include "buf.h"
 
@@ -10,6 +10,6 @@
  * hash of the nick so that one person keeps one colour. No line end is
  * added. Returns 0, or -1 with errno ENOMEM.
  */
-int render_line(struct buf *out, const char *line);
+int colour_line(struct buf *out, const char *line);
 
 #endif
