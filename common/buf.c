@@ -1,5 +1,6 @@
 /* buf.c: growable byte buffer with a read offset; no I/O. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,6 +98,40 @@ buf_append_str(struct buf *b, const char *s)
 	return buf_append(b, s, strlen(s));
 }
 
+int
+buf_vprintf(struct buf *b, const char *fmt, va_list ap)
+{
+	va_list aq;
+	char *dst;
+	int n;
+
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	if (n < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	/* One byte more for the NUL vsnprintf writes; it is not committed. */
+	if ((dst = buf_reserve(b, (size_t)n + 1)) == NULL)
+		return -1;
+	vsnprintf(dst, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+	return 0;
+}
+
+int
+buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int rv;
+
+	va_start(ap, fmt);
+	rv = buf_vprintf(b, fmt, ap);
+	va_end(ap);
+	return rv;
+}
+
 void
 buf_consume(struct buf *b, size_t n)
 {
@@ -106,6 +141,13 @@ buf_consume(struct buf *b, size_t n)
 	}
 	b->off += n;
 	b->len -= n;
+}
+
+void
+buf_truncate(struct buf *b, size_t n)
+{
+	if (n < b->len)
+		b->len = n;
 }
 
 void

@@ -2,6 +2,7 @@
 #ifndef CHAT_BUF_H
 #define CHAT_BUF_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 /*
@@ -29,8 +30,16 @@ int buf_append(struct buf *, const void *, size_t);
 /* Append a NUL-terminated string (without the NUL). */
 int buf_append_str(struct buf *, const char *);
 
+/* Append printf-formatted text (without its NUL); 0, or -1 with errno
+ * ENOMEM or EINVAL (a bad format); the buffer is unchanged on error. */
+int buf_printf(struct buf *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+int buf_vprintf(struct buf *, const char *, va_list);
+
 /* Drop n bytes (at most len) from the front. */
 void buf_consume(struct buf *, size_t n);
+/* Keep only the first n live bytes (n <= len): undo appends. */
+void buf_truncate(struct buf *, size_t n);
 /* Move the live bytes to the start of the allocation. */
 void buf_compact(struct buf *);
 /* Free the allocation if the buffer is empty and holds more than keep

@@ -49,6 +49,8 @@ conf_size(const char *s, long long lo, long long hi, long long *v)
 		unit = 1024;
 	else if (len > 1 && strchr("mM", s[len - 1]) != NULL)
 		unit = 1024 * 1024;
+	else if (len > 1 && strchr("gG", s[len - 1]) != NULL)
+		unit = 1024LL * 1024 * 1024;
 	if (unit == 1)
 		return conf_number(s, lo, hi, v);
 	if (len >= sizeof digits) {

@@ -11,7 +11,7 @@
 
 /* All of s as a decimal whole number. */
 int conf_number(const char *s, long long lo, long long hi, long long *v);
-/* The same with an optional K or M suffix (times 1024, 1024*1024). */
+/* The same with an optional K, M or G suffix (times 1024, 1024^2, 1024^3). */
 int conf_size(const char *s, long long lo, long long hi, long long *v);
 /* All of s as a real number. */
 int conf_real(const char *s, double lo, double hi, double *v);

@@ -26,6 +26,22 @@ line_partial_toolong(const struct line_reader *lr, size_t n, char last)
 	return n > lr->max + 1 || (n == lr->max + 1 && last != '\r');
 }
 
+void
+line_discard(struct line_reader *lr)
+{
+	const char *p = buf_data(&lr->buf), *lf;
+	size_t n = buf_len(&lr->buf);
+
+	if (!lr->skipping || n == 0)
+		return;
+	if ((lf = memchr(p, '\n', n)) == NULL) {
+		buf_consume(&lr->buf, n);
+		return;
+	}
+	buf_consume(&lr->buf, (size_t)(lf - p) + 1);
+	lr->skipping = 0;
+}
+
 int
 line_ready(const struct line_reader *lr)
 {

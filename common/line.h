@@ -41,6 +41,13 @@ enum line_result line_next(struct line_reader *, char **line, size_t *len);
  */
 enum line_result line_last(struct line_reader *, char **line, size_t *len);
 
+/*
+ * Drop what is buffered of a line being skipped for its length, up to and
+ * including its LF if that has arrived: the tail of a dropped line costs
+ * no memory however long it runs. Call before line_ready().
+ */
+void line_discard(struct line_reader *);
+
 /* Nonzero when a complete line (or a too-long verdict) is waiting. */
 int line_ready(const struct line_reader *);
 

@@ -12,7 +12,22 @@
 #define CHAT_NICK_MAX     16
 #define CHAT_ROOM_MAX     32 /* without the leading '#' */
 #define CHAT_DEFAULT_ROOM "lobby"
+#define CHAT_TOPIC_MAX    300
+#define CHAT_KICK_MAX     300 /* kick reason */
+#define CHAT_AWAY_MAX     200
+#define CHAT_ROOMS_MAX    50 /* rooms an IRC user may be in at once */
+/* Message ids: a prefix that names the server's start, then the event's
+ * number in fixed-width hex, so ids sort in the order of events. */
+#define CHAT_MSGID_PREFIX 9
+#define CHAT_MSGID_DIGITS 12
+#define CHAT_MSGID_MAX    32
 #define CHAT_GUEST_PREFIX "guest"
+
+/* IRC names (irc-v1 §3): USER's username and realname as chatd keeps them. */
+#define CHAT_IRC_USER_MAX     10
+#define CHAT_IRC_USER_DEFAULT "user"
+#define CHAT_IRC_REALNAME_MAX 64
+#define CHAT_TEXT_REALNAME    "plain-text user" /* what IRC shows of text users */
 
 /* Every server line starts with "[HH:MM:SS] " (11 bytes). */
 #define CHAT_STAMP_LEN     11
@@ -44,6 +59,8 @@
 /* After accept() fails for lack of resources, pause the listener. */
 #define CHATD_ACCEPT_PAUSE_MS  100
 #define CHATD_CRON_MS          1000
+/* A closing connection gets this long to take what is queued for it. */
+#define CHATD_LINGER_MS 10000
 
 /* Client defaults. */
 #define CHAT_QUIT_WAIT_MS  5000  /* pipe mode: wait for the server to close */

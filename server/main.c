@@ -1,6 +1,5 @@
 /* main.c: chatd's options, signals and wiring. */
 #include <sys/resource.h>
-#include <sys/select.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -8,6 +7,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,10 +16,13 @@
 #include "conf.h"
 #include "log.h"
 #include "proto.h"
+#include "loop.h"
 #include "server.h"
 
-#define MAIN_MAX_CLIENTS  (FD_SETSIZE - CHATD_RESERVED_FDS)
 #define MAIN_MIN_QUEUE    1024
+/* The queue limit must fit a size_t and a long long, wherever it runs. */
+#define MAIN_MAX_QUEUE \
+	((long long)(SIZE_MAX / 2 < LLONG_MAX / 2 ? SIZE_MAX / 2 : LLONG_MAX / 2))
 #define MAIN_MIN_LINE     16
 #define MAIN_MAX_LINE     (1024 * 1024)
 #define MAIN_MAX_RATE     1e6
@@ -33,7 +36,8 @@ enum {
 	OPT_MAX_PER_IP,
 	OPT_PASSWORD_FILE,
 	OPT_LOGIN_TIMEOUT,
-	OPT_UNIX
+	OPT_UNIX,
+	OPT_IO
 };
 
 static const struct option main_options[] = { { "port", required_argument, NULL,
@@ -48,11 +52,33 @@ static const struct option main_options[] = { { "port", required_argument, NULL,
 	{ "password-file", required_argument, NULL, OPT_PASSWORD_FILE },
 	{ "login-timeout", required_argument, NULL, OPT_LOGIN_TIMEOUT },
 	{ "unix", required_argument, NULL, OPT_UNIX },
+	{ "io", required_argument, NULL, OPT_IO },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' }, { "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 } };
 
 static int main_sig_pipe[2] = { -1, -1 };
+
+/*
+ * The most clients the backend can serve: select() watches fds below
+ * FD_SETSIZE; poll and epoll as many as the open-file limit chatd can
+ * raise itself to (its hard limit). The server's own descriptors are
+ * not for clients.
+ */
+static int
+main_max_clients(enum loop_backend b)
+{
+	struct rlimit rl;
+	long long n = loop_backend_fd_limit(b);
+
+	if (b != LOOP_SELECT && getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+	    rl.rlim_max != RLIM_INFINITY && (long long)rl.rlim_max < n)
+		n = (long long)rl.rlim_max;
+	n -= CHATD_RESERVED_FDS;
+	if (n > INT_MAX)
+		n = INT_MAX;
+	return n < 1 ? 1 : (int)n;
+}
 
 static void
 main_usage(FILE *f)
@@ -64,8 +90,11 @@ main_usage(FILE *f)
 	    "  -b, --bind ADDR          address to listen on (default: all, "
 	    "IPv4+IPv6)\n"
 	    "      --unix PATH          also listen on a Unix-domain socket\n"
-	    "  -m, --max-clients N      most clients at once (default %d, at "
-	    "most %d)\n"
+	    "  -m, --max-clients N      most clients at once (default %d; at "
+	    "most %d\n"
+	    "                           with select, more with poll or "
+	    "epoll)\n"
+	    "      --io BACKEND         select (default), poll or epoll\n"
 	    "      --max-per-ip N       most connections from one address (0: "
 	    "no cap)\n"
 	    "      --max-queue BYTES    unsent output before a client is "
@@ -83,7 +112,8 @@ main_usage(FILE *f)
 	    "  -v, --verbose            log more;  -q, --quiet  log less\n"
 	    "  -h, --help               this help; -V, --version  the "
 	    "version\n",
-	    CHAT_DEFAULT_PORT, CHATD_MAX_CLIENTS, MAIN_MAX_CLIENTS,
+	    CHAT_DEFAULT_PORT, CHATD_MAX_CLIENTS,
+	    main_max_clients(LOOP_SELECT),
 	    CHATD_MAX_QUEUE, CHAT_MAX_LINE, CHATD_RATE, CHATD_BURST,
 	    CHATD_LOGIN_TIMEOUT);
 }
@@ -129,6 +159,20 @@ main_rate(const char *s)
 	return v;
 }
 
+/* A setting that cannot be stored stops the server: a password above all
+ * must never be silently unset. */
+static char *
+main_strdup(const char *s)
+{
+	char *p;
+
+	if ((p = strdup(s)) == NULL) {
+		fprintf(stderr, "chatd: out of memory\n");
+		exit(1);
+	}
+	return p;
+}
+
 /* The password: the first line of path. */
 static char *
 main_read_password(const char *path)
@@ -145,13 +189,13 @@ main_read_password(const char *path)
 		fprintf(stderr, "chatd: password file %s is empty\n", path);
 		exit(1);
 	}
-	return strdup(line);
+	return main_strdup(line);
 }
 
 static void
 main_parse(int argc, char **argv, struct config *cfg)
 {
-	const char *password_file = NULL, *env;
+	const char *password_file = NULL, *max_clients = NULL, *env;
 	int ch, level = LOG_INFO;
 
 	opterr = 0;
@@ -166,18 +210,20 @@ main_parse(int argc, char **argv, struct config *cfg)
 			cfg->bind = optarg;
 			break;
 		case 'm':
-			cfg->max_clients = (int)main_number(
-			    "--max-clients", optarg, 1, INT_MAX, 0);
-			if (cfg->max_clients > MAIN_MAX_CLIENTS)
-				main_usage_error(
-				    "--max-clients %s is too "
-				    "large: select() can watch at most %d "
-				    "clients here",
-				    optarg, MAIN_MAX_CLIENTS);
+			max_clients = optarg;
+			break;
+		case OPT_IO:
+			if (loop_backend_parse(optarg, &cfg->io) == -1)
+				main_usage_error("invalid value '%s' for --io "
+						 "(expected %s)",
+				    optarg,
+				    errno == ENOSYS ?
+					"select or poll: epoll is Linux only" :
+					"select, poll or epoll");
 			break;
 		case OPT_MAX_QUEUE:
 			cfg->max_queue = (size_t)main_number("--max-queue",
-			    optarg, MAIN_MIN_QUEUE, 1LL << 32, 1);
+			    optarg, MAIN_MIN_QUEUE, MAIN_MAX_QUEUE, 1);
 			break;
 		case OPT_MAX_LINE:
 			cfg->max_line = (size_t)main_number("--max-line",
@@ -225,11 +271,15 @@ main_parse(int argc, char **argv, struct config *cfg)
 	}
 	if (optind < argc)
 		main_usage_error("unexpected argument '%s'", argv[optind]);
+	/* Its bound depends on the backend, which may come after it. */
+	if (max_clients != NULL)
+		cfg->max_clients = (int)main_number("--max-clients",
+		    max_clients, 1, main_max_clients(cfg->io), 0);
 	log_set_level(level);
 	if (password_file != NULL)
 		cfg->password = main_read_password(password_file);
 	else if ((env = getenv("CHATD_PASSWORD")) != NULL && *env != '\0')
-		cfg->password = strdup(env);
+		cfg->password = main_strdup(env);
 }
 
 /* Enough descriptors for every client and our own, as far as allowed. */
@@ -300,6 +350,7 @@ main(int argc, char **argv)
 		.rate = CHATD_RATE,
 		.burst = CHATD_BURST,
 		.login_timeout = CHATD_LOGIN_TIMEOUT,
+		.io = LOOP_SELECT,
 	};
 	struct server srv;
 	const char *cause = "unknown error";

@@ -1,122 +1,311 @@
-/* room.c: room membership and broadcast. */
-#include <stdarg.h>
+/* room.c: the core's rooms: membership (many-to-many), operators, topics, kicks. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
-#include "client.h"
+#include "chat.h"
 #include "log.h"
 #include "room.h"
 #include "text.h"
-#include "wire.h"
+
+static struct room *room_create(struct chat *, const char *);
+static void room_free(struct chat *, struct room *);
+static void room_emit(struct chat *, const struct ev *, struct room *,
+    struct user *self, struct user *except);
 
 struct room *
-room_find(struct server *srv, const char *name)
+chat_find_room(const struct chat *chat, const char *name)
 {
+	uint32_t h = text_casehash(name);
+	struct hnode *n;
 	struct room *r;
 
-	TAILQ_FOREACH(r, &srv->rooms, entry)
-	if (text_casecmp(r->name, name) == 0)
-		return r;
+	for (n = hmap_first(&chat->room_names, h); n != NULL;
+	     n = hmap_next(n, h)) {
+		r = HMAP_ENTRY(n, struct room, node);
+		if (text_casecmp(r->name, name) == 0)
+			return r;
+	}
 	return NULL;
 }
 
-/* Rooms are kept sorted by name, so /rooms lists them in order. */
-static struct room *
-room_create(struct server *srv, const char *name)
+struct member *
+chat_member(const struct user *u, const struct room *r)
 {
-	struct room *r, *after;
+	struct member *m;
+
+	/* A user is in at most CHAT_ROOMS_MAX rooms: a short walk. */
+	TAILQ_FOREACH (m, &u->rooms, in_user)
+		if (m->room == r)
+			return m;
+	return NULL;
+}
+
+static struct room *
+room_create(struct chat *chat, const char *name)
+{
+	struct room *r;
 
 	if ((r = calloc(1, sizeof *r)) == NULL)
 		return NULL;
 	snprintf(r->name, sizeof r->name, "%s", name);
 	TAILQ_INIT(&r->members);
-	TAILQ_FOREACH(after, &srv->rooms, entry)
-	if (text_casecmp(after->name, name) > 0)
-		break;
-	if (after != NULL)
-		TAILQ_INSERT_BEFORE(after, r, entry);
-	else
-		TAILQ_INSERT_TAIL(&srv->rooms, r, entry);
-	srv->nrooms++;
+	r->created_ms = chat_clock_ms();
+	if (hmap_insert(&chat->room_names, &r->node, text_casehash(name)) ==
+	    -1) {
+		free(r);
+		return NULL;
+	}
+	TAILQ_INSERT_TAIL(&chat->rooms, r, entry);
+	chat->nrooms++;
 	log_debug("room #%s created", r->name);
 	return r;
 }
 
-int
-room_enter(struct client *c, const char *name)
+static void
+room_free(struct chat *chat, struct room *r)
 {
-	struct server *srv = c->srv;
-	struct room *r;
-
-	if ((r = room_find(srv, name)) == NULL &&
-	    (r = room_create(srv, name)) == NULL)
-		return -1;
-	room_notice(r, c, "%s has joined #%s", c->nick, r->name);
-	TAILQ_INSERT_TAIL(&r->members, c, room_entry);
-	r->count++;
-	c->room = r;
-	return 0;
-}
-
-void
-room_leave(struct client *c)
-{
-	struct room *r = c->room;
-
-	if (r == NULL)
-		return;
-	TAILQ_REMOVE(&r->members, c, room_entry);
-	c->room = NULL;
-	if (--r->count > 0)
-		return;
 	log_debug("room #%s removed", r->name);
-	TAILQ_REMOVE(&c->srv->rooms, r, entry);
-	c->srv->nrooms--;
+	if (chat->sink->room_gone != NULL)
+		chat->sink->room_gone(chat->sink_arg, r);
+	hmap_remove(&chat->room_names, &r->node);
+	TAILQ_REMOVE(&chat->rooms, r, entry);
+	chat->nrooms--;
+	free(r->topic);
 	free(r);
 }
 
-/* The one fan-out loop: the line was formatted once, into scratch. */
 static void
-room_send(struct room *r, const struct client *except, const struct buf *line)
+room_emit(struct chat *chat, const struct ev *ev, struct room *r,
+    struct user *self, struct user *except)
 {
-	struct client *m;
+	struct rcpt rc;
 
-	TAILQ_FOREACH(m, &r->members, room_entry)
-	if (m != except)
-		client_send(m, buf_data(line), buf_len(line));
+	memset(&rc, 0, sizeof rc);
+	rc.kind = RCPT_ROOM;
+	rc.room = r;
+	rc.self = self;
+	rc.except = except;
+	chat->sink->emit(chat->sink_arg, ev, &rc);
 }
 
 void
-room_message(struct client *from, const char *text, size_t len)
+room_member_remove(struct chat *chat, struct member *m, int notify)
 {
-	struct buf *b = &from->srv->scratch;
+	char msgid[CHAT_MSGID_MAX + 1];
+	struct room *r = m->room;
+	struct user *u = m->user;
+	struct member *first;
+	struct ev ev;
+	int was_op = m->op;
 
-	if (wire_message(b, from->nick, text, len) == 0)
-		room_send(from->room, from, b);
+	TAILQ_REMOVE(&r->members, m, in_room);
+	TAILQ_REMOVE(&u->rooms, m, in_user);
+	r->count--;
+	u->nrooms--;
+	if (was_op)
+		r->nops--;
+	free(m);
+	if (r->count == 0) {
+		room_free(chat, r);
+		return;
+	}
+	if (!was_op || r->nops > 0)
+		return;
+	/* The last operator left: the longest-present member takes over. */
+	first = TAILQ_FIRST(&r->members);
+	first->op = 1;
+	r->nops++;
+	if (!notify)
+		return;
+	chat_ev_init(chat, &ev, EV_MODE, msgid);
+	ev.room = r->name;
+	ev.target = first->user->nick;
+	ev.flags = EV_F_OP;
+	room_emit(chat, &ev, r, NULL, NULL);
 }
 
-void
-room_action(struct client *from, const char *text, size_t len)
+int
+chat_join(struct chat *chat, struct user *u, const char *name, unsigned flags)
 {
-	struct buf *b = &from->srv->scratch;
+	char msgid[CHAT_MSGID_MAX + 1];
+	struct member *m;
+	struct room *r;
+	struct ev ev;
 
-	if (wire_action(b, from->nick, text, len) == 0)
-		room_send(from->room, from, b);
+	if (!text_room_valid(name) || name[0] == '#')
+		return E_ROOM_INVALID;
+	r = chat_find_room(chat, name);
+	if (r != NULL && chat_member(u, r) != NULL)
+		return CHAT_NOTHING;
+	if (u->nrooms >= CHAT_ROOMS_MAX)
+		return E_TOO_MANY;
+	if ((m = calloc(1, sizeof *m)) == NULL)
+		return E_TEXT;
+	if (r == NULL && (r = room_create(chat, name)) == NULL) {
+		free(m);
+		return E_TEXT;
+	}
+	m->user = u;
+	m->room = r;
+	/* The first member of a new room is its operator. */
+	if (r->count == 0) {
+		m->op = 1;
+		r->nops++;
+	}
+	TAILQ_INSERT_TAIL(&r->members, m, in_room);
+	TAILQ_INSERT_TAIL(&u->rooms, m, in_user);
+	r->count++;
+	u->nrooms++;
+	chat_ev_init(chat, &ev, EV_JOIN, msgid);
+	ev.nick = u->nick;
+	ev.user = u->irc ? u->username : u->nick;
+	ev.room = r->name;
+	if (flags & CHAT_F_QUIET_SELF)
+		room_emit(chat, &ev, r, NULL, u);
+	else
+		room_emit(chat, &ev, r, u, NULL);
+	return 0;
 }
 
-void
-room_notice(struct room *r, const struct client *except, const char *fmt, ...)
+int
+chat_part(struct chat *chat, struct user *u, struct room *r,
+    const char *reason, unsigned flags)
 {
-	struct buf *b;
-	va_list ap;
+	char msgid[CHAT_MSGID_MAX + 1];
+	struct member *m;
+	struct ev ev;
+
+	if ((m = chat_member(u, r)) == NULL)
+		return E_NOT_MEMBER;
+	chat_ev_init(chat, &ev, EV_PART, msgid);
+	ev.nick = u->nick;
+	ev.user = u->irc ? u->username : u->nick;
+	ev.room = r->name;
+	ev.text = reason != NULL ? reason : "";
+	ev.len = strlen(ev.text);
+	if (flags & CHAT_F_QUIET_SELF)
+		room_emit(chat, &ev, r, NULL, u);
+	else
+		room_emit(chat, &ev, r, u, NULL);
+	room_member_remove(chat, m, 1);
+	return 0;
+}
+
+/* The checks of an operator's action on room r: the actor's member. */
+static int
+room_op_check(const struct user *u, const struct room *r, struct member **m)
+{
+	if ((*m = chat_member(u, r)) == NULL)
+		return E_NOT_MEMBER;
+	return (*m)->op ? 0 : E_NOT_OP;
+}
+
+int
+chat_topic(struct chat *chat, struct user *u, struct room *r,
+    const char *text, size_t len)
+{
+	char msgid[CHAT_MSGID_MAX + 1];
+	struct member *m;
+	struct ev ev;
 	int rv;
 
-	if (TAILQ_EMPTY(&r->members))
-		return;
-	b = &TAILQ_FIRST(&r->members)->srv->scratch;
-	va_start(ap, fmt);
-	rv = wire_vnotice(b, 0, fmt, ap);
-	va_end(ap);
-	if (rv == 0)
-		room_send(r, except, b);
+	if ((rv = room_op_check(u, r, &m)) != 0)
+		return rv;
+	len = text_utf8_cut(text, len, CHAT_TOPIC_MAX);
+	free(r->topic);
+	r->topic = len > 0 ? strndup(text, len) : NULL;
+	snprintf(r->topic_by, sizeof r->topic_by, "%s", u->nick);
+	chat_ev_init(chat, &ev, EV_TOPIC, msgid);
+	r->topic_ms = ev.time_ms;
+	ev.nick = u->nick;
+	ev.user = u->irc ? u->username : u->nick;
+	ev.room = r->name;
+	ev.text = r->topic != NULL ? r->topic : "";
+	ev.len = strlen(ev.text);
+	room_emit(chat, &ev, r, u, NULL);
+	return 0;
+}
+
+int
+chat_kick(struct chat *chat, struct user *u, struct room *r, const char *nick,
+    const char *reason)
+{
+	char msgid[CHAT_MSGID_MAX + 1];
+	struct member *m, *tm;
+	struct user *t;
+	struct ev ev;
+	int rv;
+
+	if ((rv = room_op_check(u, r, &m)) != 0)
+		return rv;
+	if ((t = chat_find_user(chat, nick)) == NULL ||
+	    (tm = chat_member(t, r)) == NULL)
+		return E_NOT_IN_ROOM;
+	chat_ev_init(chat, &ev, EV_KICK, msgid);
+	ev.nick = u->nick;
+	ev.user = u->irc ? u->username : u->nick;
+	ev.room = r->name;
+	ev.target = t->nick;
+	ev.text = reason != NULL ? reason : "";
+	ev.len = text_utf8_cut(ev.text, strlen(ev.text), CHAT_KICK_MAX);
+	room_emit(chat, &ev, r, u, NULL);
+	/* The room may go with its last member: the event keeps its name. */
+	room_member_remove(chat, tm, 1);
+	if (chat->sink->kicked != NULL)
+		chat->sink->kicked(chat->sink_arg, t, &ev);
+	return 0;
+}
+
+int
+chat_op(struct chat *chat, struct user *u, struct room *r, const char *nick,
+    int give)
+{
+	char msgid[CHAT_MSGID_MAX + 1];
+	struct member *m, *tm;
+	struct user *t;
+	struct ev ev;
+	int rv;
+
+	if ((rv = room_op_check(u, r, &m)) != 0)
+		return rv;
+	if ((t = chat_find_user(chat, nick)) == NULL ||
+	    (tm = chat_member(t, r)) == NULL)
+		return E_NOT_IN_ROOM;
+	if (tm->op == (give != 0))
+		return CHAT_NOTHING;
+	tm->op = give != 0;
+	r->nops += give ? 1 : -1;
+	chat_ev_init(chat, &ev, EV_MODE, msgid);
+	ev.nick = u->nick;
+	ev.user = u->irc ? u->username : u->nick;
+	ev.room = r->name;
+	ev.target = t->nick;
+	ev.flags = give ? EV_F_OP : 0;
+	room_emit(chat, &ev, r, u, NULL);
+	return 0;
+}
+
+static int
+room_cmp(const void *a, const void *b)
+{
+	const struct room *ra = *(struct room *const *)a;
+	const struct room *rb = *(struct room *const *)b;
+
+	return text_casecmp(ra->name, rb->name);
+}
+
+struct room **
+chat_rooms_sorted(const struct chat *chat)
+{
+	struct room **v, *r;
+	size_t n = 0;
+
+	if (chat->nrooms == 0 ||
+	    (v = calloc((size_t)chat->nrooms, sizeof *v)) == NULL)
+		return NULL;
+	TAILQ_FOREACH (r, &chat->rooms, entry)
+		v[n++] = r;
+	qsort(v, n, sizeof *v, room_cmp);
+	return v;
 }

@@ -1,5 +1,4 @@
 /* server.c: listeners, accepting, the pass of the loop, shutdown, stats. */
-#include <sys/select.h>
 #include <sys/socket.h>
 
 #include <errno.h>
@@ -10,26 +9,51 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "client.h"
 #include "log.h"
-#include "loop.h"
-#include "room.h"
+#include "proto_text.h"
+#include "render.h"
 #include "server.h"
-#include "wire.h"
+#include "text.h"
+
+/* Connections from one address. */
+struct server_addr {
+	struct hnode node;
+	int n;
+	char addr[NET_ADDRSTRLEN];
+};
 
 static void server_on_accept(struct loop *, int, void *);
 static void server_on_signal(struct loop *, int, void *);
+static void server_on_cron(struct loop *, struct loop_timer *, void *);
+static void server_on_resume(struct loop *, struct loop_timer *, void *);
+static void server_on_deadline(struct loop *, struct loop_timer *, void *);
+static void server_conn_freed(void *, struct conn *);
 
-int64_t
-server_now_ms(void)
+int
+server_setup(struct server *srv, const struct config *cfg)
 {
-	struct timespec ts;
+	struct conn_limits lim;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	memset(srv, 0, sizeof *srv);
+	srv->cfg = *cfg;
+	srv->spare_fd = -1;
+	hmap_init(&srv->addrs);
+	if ((srv->loop = loop_new(cfg->io)) == NULL)
+		return -1;
+	lim.max_queue = cfg->max_queue;
+	lim.rate = cfg->rate;
+	lim.burst = cfg->burst;
+	conn_set_init(&srv->conns, srv->loop, &lim);
+	srv->conns.on_free = server_conn_freed;
+	srv->conns.on_free_arg = srv;
+	fanout_init(&srv->fanout);
+	fanout_set_render(&srv->fanout, FANOUT_TEXT, 1, proto_text_render);
+	chat_init(&srv->chat, &fanout_sink, &srv->fanout, srv->history);
+	loop_timer_start(srv->loop, &srv->cron, CHATD_CRON_MS, CHATD_CRON_MS,
+	    server_on_cron, srv);
+	return 0;
 }
 
 static int
@@ -49,33 +73,13 @@ server_add_listener(struct server *srv, int fd)
 }
 
 int
-server_setup(struct server *srv, const struct config *cfg)
-{
-	memset(srv, 0, sizeof *srv);
-	srv->cfg = *cfg;
-	srv->spare_fd = -1;
-	TAILQ_INIT(&srv->clients);
-	TAILQ_INIT(&srv->flush);
-	TAILQ_INIT(&srv->waiting);
-	TAILQ_INIT(&srv->dead);
-	TAILQ_INIT(&srv->rooms);
-	buf_init(&srv->scratch);
-	srv->now_ms = server_now_ms();
-	srv->loop = loop_new();
-	return srv->loop == NULL ? -1 : 0;
-}
-
-int
 server_init(struct server *srv, const struct config *cfg, int sig_fd,
     const char **cause)
 {
 	int fd;
 
-	if (server_setup(srv, cfg) == -1) {
-		*cause = strerror(errno);
-		return -1;
-	}
-	if (loop_add(srv->loop, sig_fd, LOOP_READ, server_on_signal, NULL,
+	if (server_setup(srv, cfg) == -1 ||
+	    loop_add(srv->loop, sig_fd, LOOP_READ, server_on_signal, NULL,
 		srv) == -1) {
 		*cause = strerror(errno);
 		return -1;
@@ -87,6 +91,7 @@ server_init(struct server *srv, const struct config *cfg, int sig_fd,
 		fd = net_listen_unix(cfg->unix_path, CHATD_BACKLOG, cause);
 		if (fd == -1 || server_add_listener(srv, fd) == -1)
 			return -1;
+		srv->made_unix = 1;
 	}
 	/* Held back so that accept() can still take (and refuse) a
 	 * connection when every other descriptor is in use. */
@@ -94,62 +99,121 @@ server_init(struct server *srv, const struct config *cfg, int sig_fd,
 	return 0;
 }
 
+static void
+server_close_listeners(struct server *srv)
+{
+	int i;
+
+	for (i = 0; i < srv->nlisteners; i++) {
+		loop_del(srv->loop, srv->listeners[i]);
+		close(srv->listeners[i]);
+	}
+	srv->nlisteners = 0;
+	if (srv->made_unix)
+		unlink(srv->cfg.unix_path);
+	srv->made_unix = 0;
+}
+
 void
 server_free(struct server *srv)
 {
-	struct client *c;
-	int i;
-
-	while ((c = TAILQ_FIRST(&srv->clients)) != NULL) {
-		room_leave(c);
-		if (c->flushing)
-			TAILQ_REMOVE(&srv->flush, c, flush_entry);
-		if (c->waiting)
-			TAILQ_REMOVE(&srv->waiting, c, wait_entry);
-		if (c->dead)
-			TAILQ_REMOVE(&srv->dead, c, dead_entry);
-		client_free(c);
-	}
-	for (i = 0; i < srv->nlisteners; i++)
-		close(srv->listeners[i]);
-	if (srv->cfg.unix_path != NULL && srv->nlisteners > 1)
-		unlink(srv->cfg.unix_path);
-	srv->nlisteners = 0;
+	if (srv->loop == NULL)
+		return;
+	conn_set_free(&srv->conns);
+	chat_free(&srv->chat);
+	fanout_free(&srv->fanout);
+	server_close_listeners(srv);
 	if (srv->spare_fd != -1)
 		close(srv->spare_fd);
-	buf_free(&srv->scratch);
+	hmap_free(&srv->addrs);
+	loop_timer_stop(srv->loop, &srv->cron);
+	loop_timer_stop(srv->loop, &srv->accept_pause);
+	loop_timer_stop(srv->loop, &srv->shutdown);
 	loop_free(srv->loop);
 	srv->loop = NULL;
 }
 
 /* Send one error line to a connection we will not keep, and close it. */
 static void
-server_refuse(struct server *srv, int fd, const char *why)
+server_refuse(struct server *srv, int fd, enum ev_code code)
 {
 	struct buf b;
+	struct ev ev;
 	ssize_t n;
 
 	buf_init(&b);
-	if (wire_notice(&b, 1, "%s", why) == 0) {
+	memset(&ev, 0, sizeof ev);
+	ev.kind = EV_ERROR;
+	ev.code = code;
+	ev.time_ms = chat_clock_ms();
+	if (render_line(&b, &ev, 0) == 1) {
 		n = write(fd, buf_data(&b), buf_len(&b));
 		if (n > 0)
-			srv->stats.bytes_out += (uint64_t)n;
+			srv->conns.stats.bytes_out += (uint64_t)n;
 	}
 	buf_free(&b);
 	shutdown(fd, SHUT_WR);
 	close(fd);
 }
 
-static int
-server_count_addr(struct server *srv, const char *addr)
+/* The per-address count of connections, O(1). */
+static struct server_addr *
+server_addr_find(struct server *srv, const char *addr)
 {
-	struct client *c;
-	int n = 0;
+	uint32_t h = text_casehash(addr);
+	struct server_addr *a;
+	struct hnode *n;
 
-	TAILQ_FOREACH(c, &srv->clients, entry)
-	if (!c->dead && strcmp(c->addr, addr) == 0)
-		n++;
-	return n;
+	for (n = hmap_first(&srv->addrs, h); n != NULL; n = hmap_next(n, h)) {
+		a = HMAP_ENTRY(n, struct server_addr, node);
+		if (strcmp(a->addr, addr) == 0)
+			return a;
+	}
+	return NULL;
+}
+
+static int
+server_addr_count(struct server *srv, const char *addr)
+{
+	struct server_addr *a = server_addr_find(srv, addr);
+
+	return a != NULL ? a->n : 0;
+}
+
+static int
+server_addr_add(struct server *srv, const char *addr)
+{
+	struct server_addr *a;
+
+	if ((a = server_addr_find(srv, addr)) == NULL) {
+		if ((a = calloc(1, sizeof *a)) == NULL)
+			return -1;
+		snprintf(a->addr, sizeof a->addr, "%s", addr);
+		if (hmap_insert(&srv->addrs, &a->node, text_casehash(addr)) ==
+		    -1) {
+			free(a);
+			return -1;
+		}
+	}
+	a->n++;
+	return 0;
+}
+
+static void
+server_addr_drop(struct server *srv, const char *addr)
+{
+	struct server_addr *a = server_addr_find(srv, addr);
+
+	if (a != NULL && --a->n == 0) {
+		hmap_remove(&srv->addrs, &a->node);
+		free(a);
+	}
+}
+
+static void
+server_conn_freed(void *arg, struct conn *c)
+{
+	server_addr_drop(arg, c->addr);
 }
 
 static void
@@ -159,7 +223,17 @@ server_pause_accept(struct server *srv, int on)
 
 	for (i = 0; i < srv->nlisteners; i++)
 		loop_set(srv->loop, srv->listeners[i], on ? 0 : LOOP_READ);
-	srv->accept_paused_until = on ? srv->now_ms + CHATD_ACCEPT_PAUSE_MS : 0;
+	if (on)
+		loop_timer_start(srv->loop, &srv->accept_pause,
+		    CHATD_ACCEPT_PAUSE_MS, 0, server_on_resume, srv);
+}
+
+static void
+server_on_resume(struct loop *l, struct loop_timer *t, void *arg)
+{
+	(void)l;
+	(void)t;
+	server_pause_accept(arg, 0);
 }
 
 /* EMFILE: give up the spare descriptor, take the connection, refuse it. */
@@ -173,9 +247,30 @@ server_accept_emfile(struct server *srv, int lfd)
 	srv->spare_fd = -1;
 	if ((fd = net_accept(lfd, peer, sizeof peer)) != -1) {
 		srv->stats.rejected_full++;
-		server_refuse(srv, fd, "server full");
+		server_refuse(srv, fd, E_SERVER_FULL);
 	}
 	srv->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
+
+struct conn *
+server_take(struct server *srv, int fd, const char *addr)
+{
+	struct conn *c;
+
+	if (server_addr_add(srv, addr) == -1) {
+		log_warn("out of memory for a new client from %s", addr);
+		close(fd);
+		return NULL;
+	}
+	c = conn_new(&srv->conns, fd, addr, srv->cfg.max_line, NULL, NULL);
+	if (c == NULL) {
+		log_warn("cannot take a new client from %s: %s", addr,
+		    strerror(errno));
+		server_addr_drop(srv, addr);
+		return NULL;
+	}
+	proto_text_start(srv, c, loop_now(srv->loop));
+	return c;
 }
 
 static void
@@ -201,27 +296,26 @@ server_on_accept(struct loop *l, int lfd, void *arg)
 			}
 			/* ENFILE, ENOBUFS, ENOMEM: retrying at once would
 			 * only spin. */
-			log_warn("accept: %s; pausing new connections for "
-				 "%d ms",
+			log_warn("accept: %s; pausing new connections for %d ms",
 			    strerror(errno), CHATD_ACCEPT_PAUSE_MS);
 			server_pause_accept(srv, 1);
 			return;
 		}
-		if (srv->nclients >= srv->cfg.max_clients || fd >= FD_SETSIZE) {
+		if (srv->conns.count >= srv->cfg.max_clients ||
+		    fd >= loop_backend_fd_limit(srv->cfg.io)) {
 			log_warn("server full: refusing %s", peer);
 			srv->stats.rejected_full++;
-			server_refuse(srv, fd, "server full");
+			server_refuse(srv, fd, E_SERVER_FULL);
 			continue;
 		}
 		if (srv->cfg.max_per_ip > 0 &&
-		    server_count_addr(srv, peer) >= srv->cfg.max_per_ip) {
+		    server_addr_count(srv, peer) >= srv->cfg.max_per_ip) {
 			log_warn("too many connections from %s", peer);
 			srv->stats.rejected_ip++;
-			server_refuse(
-			    srv, fd, "too many connections from your address");
+			server_refuse(srv, fd, E_PER_IP);
 			continue;
 		}
-		client_new(srv, fd, peer);
+		server_take(srv, fd, peer);
 	}
 }
 
@@ -243,62 +337,76 @@ server_on_signal(struct loop *l, int fd, void *arg)
 	}
 }
 
+static void
+server_on_deadline(struct loop *l, struct loop_timer *t, void *arg)
+{
+	struct server *srv = arg;
+
+	(void)l;
+	(void)t;
+	srv->done = 1;
+}
+
 void
 server_stop(struct server *srv)
 {
-	struct client *c;
-	int i;
+	struct conn *c, *next;
 
 	if (srv->stopping)
 		return;
 	srv->stopping = 1;
-	srv->shutdown_deadline = srv->now_ms + CHATD_SHUTDOWN_FLUSH_MS;
-	log_info("shutting down: %d clients", srv->nclients);
-	for (i = 0; i < srv->nlisteners; i++) {
-		loop_del(srv->loop, srv->listeners[i]);
-		close(srv->listeners[i]);
-	}
-	if (srv->cfg.unix_path != NULL && srv->nlisteners > 1)
-		unlink(srv->cfg.unix_path);
-	srv->nlisteners = 0;
-	/* Everyone goes at once: no quit notices, just the one line. */
-	TAILQ_FOREACH(c, &srv->clients, entry)
-	{
-		if (c->dead || c->closing)
+	loop_timer_start(srv->loop, &srv->shutdown, CHATD_SHUTDOWN_FLUSH_MS, 0,
+	    server_on_deadline, srv);
+	log_info("shutting down: %d clients", srv->conns.count);
+	server_close_listeners(srv);
+	/* Everyone goes at once: no quit notices, just the protocol's
+	 * words. */
+	for (c = TAILQ_FIRST(&srv->conns.all); c != NULL; c = next) {
+		next = TAILQ_NEXT(c, entry);
+		if (!conn_is_open(c))
 			continue;
-		room_leave(c);
-		client_notice(c, "server shutting down");
-		client_close_after_flush(c, QUIT_SHUTDOWN, NULL);
+		if (c->ops != NULL && c->ops->stop != NULL)
+			c->ops->stop(c, c->owner);
+		else
+			conn_close(c);
 	}
 }
 
 void
 server_log_stats(struct server *srv)
 {
-	const struct stats *st = &srv->stats;
-	struct client *c;
+	const struct server_stats *st = &srv->stats;
+	const struct conn_stats *cs = &srv->conns.stats;
+	const uint64_t *q = st->quits;
+	struct conn *c;
 	size_t queued = 0;
 
-	TAILQ_FOREACH(c, &srv->clients, entry)
-	queued += buf_len(&c->out);
-	log_info(
-	    "stats: clients=%d rooms=%d lines_in=%llu lines_out=%llu "
-	    "bytes_in=%llu bytes_out=%llu queued=%zu disconnects: quit=%llu "
-	    "closed=%llu reset=%llu slow=%llu error=%llu timeout=%llu "
-	    "password=%llu full=%llu per_ip=%llu shutdown=%llu",
-	    srv->nclients, srv->nrooms, (unsigned long long)st->lines_in,
-	    (unsigned long long)st->lines_out, (unsigned long long)st->bytes_in,
-	    (unsigned long long)st->bytes_out, queued,
-	    (unsigned long long)st->quits[QUIT_REQUEST],
-	    (unsigned long long)st->quits[QUIT_CLOSED],
-	    (unsigned long long)st->quits[QUIT_RESET],
-	    (unsigned long long)st->quits[QUIT_SLOW],
-	    (unsigned long long)st->quits[QUIT_ERROR],
-	    (unsigned long long)st->quits[QUIT_TIMEOUT],
-	    (unsigned long long)st->quits[QUIT_PASSWORD],
+	TAILQ_FOREACH (c, &srv->conns.all, entry)
+		queued += conn_queued(c);
+	log_info("stats: clients=%d users=%d rooms=%d lines_in=%llu "
+		 "lines_out=%llu bytes_in=%llu bytes_out=%llu queued=%zu "
+		 "shared_pages=%zu shared_bytes=%zu renders=%llu "
+		 "deliveries=%llu protocols: text=%llu backend=%s "
+		 "disconnects: quit=%llu closed=%llu reset=%llu slow=%llu "
+		 "error=%llu timeout=%llu password=%llu full=%llu "
+		 "per_ip=%llu shutdown=%llu",
+	    srv->conns.count, srv->chat.nusers, srv->chat.nrooms,
+	    (unsigned long long)cs->lines_in, (unsigned long long)cs->lines_out,
+	    (unsigned long long)cs->bytes_in, (unsigned long long)cs->bytes_out,
+	    queued, page_stats.pages, page_stats.bytes,
+	    (unsigned long long)srv->fanout.stats.renders,
+	    (unsigned long long)srv->fanout.stats.deliveries,
+	    (unsigned long long)st->text, loop_backend_name(srv->cfg.io),
+	    (unsigned long long)q[EV_QUIT_REQUEST],
+	    (unsigned long long)q[EV_QUIT_CLOSED],
+	    (unsigned long long)q[EV_QUIT_RESET],
+	    (unsigned long long)q[EV_QUIT_SLOW],
+	    (unsigned long long)(q[EV_QUIT_ERROR] + q[EV_QUIT_MEMORY]),
+	    (unsigned long long)(q[EV_QUIT_TIMEOUT] + q[EV_QUIT_PING]),
+	    (unsigned long long)q[EV_QUIT_PASSWORD],
 	    (unsigned long long)st->rejected_full,
 	    (unsigned long long)st->rejected_ip,
-	    (unsigned long long)st->quits[QUIT_SHUTDOWN]);
+	    (unsigned long long)q[EV_QUIT_SHUTDOWN]);
 }
 
 /*
@@ -309,7 +417,7 @@ server_log_stats(struct server *srv)
 static void
 server_trim(struct server *srv)
 {
-	if (srv->nclients > 0) {
+	if (srv->conns.count > 0) {
 		srv->trimmed = 0;
 		return;
 	}
@@ -321,50 +429,42 @@ server_trim(struct server *srv)
 #endif
 }
 
-/* How long select() may sleep: until the next timer, or not at all when
- * some client still has lines to process. */
-static int
-server_timeout(struct server *srv)
+static void
+server_on_cron(struct loop *l, struct loop_timer *t, void *arg)
 {
-	int64_t t = srv->next_cron_ms - srv->now_ms;
-	int w;
+	struct server *srv = arg;
 
-	if ((w = client_wait_ms(srv)) >= 0 && w < t)
-		t = w;
-	if (srv->accept_paused_until != 0 &&
-	    srv->accept_paused_until - srv->now_ms < t)
-		t = srv->accept_paused_until - srv->now_ms;
-	if (srv->stopping && srv->shutdown_deadline - srv->now_ms < t)
-		t = srv->shutdown_deadline - srv->now_ms;
-	return t < 0 ? 0 : (int)t;
+	(void)l;
+	(void)t;
+	conn_trim_all(&srv->conns);
+	fanout_trim(&srv->fanout, &srv->chat);
+	server_trim(srv);
+}
+
+void
+server_pass(struct server *srv)
+{
+	struct conn_set *set = &srv->conns;
+
+	conn_run_waiting(set);
+	conn_reap(set);
+	conn_flush_all(set);
+	conn_reap(set);
 }
 
 int
 server_run(struct server *srv)
 {
 	for (;;) {
-		srv->now_ms = server_now_ms();
-		if (srv->accept_paused_until != 0 &&
-		    srv->now_ms >= srv->accept_paused_until)
-			server_pause_accept(srv, 0);
-		if (srv->now_ms >= srv->next_cron_ms) {
-			client_cron(srv);
-			server_trim(srv);
-			srv->next_cron_ms = srv->now_ms + CHATD_CRON_MS;
-		}
-		client_run_waiting(srv);
-		client_reap(srv);
-		client_flush_all(srv);
-		client_reap(srv);
-		if (srv->stopping &&
-		    (TAILQ_EMPTY(&srv->clients) ||
-			srv->now_ms >= srv->shutdown_deadline))
+		server_pass(srv);
+		if (srv->stopping && (srv->conns.count == 0 || srv->done))
 			break;
-		if (loop_poll(srv->loop, server_timeout(srv)) == -1) {
-			log_error("select: %s", strerror(errno));
+		if (loop_poll(srv->loop, -1) == -1) {
+			log_error("%s: %s", loop_backend_name(srv->cfg.io),
+			    strerror(errno));
 			return -1;
 		}
-		client_reap(srv);
+		conn_reap(&srv->conns);
 	}
 	log_info("stopped");
 	return 0;

@@ -402,7 +402,7 @@ START_TEST(test_half_close_flushes_reply)
 	pair(s.port, &a, &b);
 	conn_send(a, "/who\nbye all\n/rooms\n");
 	shutdown(a->fd, SHUT_WR);
-	ck_assert(conn_next_is(a, "-!- 2 users in #lobby: alice, bob", WAIT));
+	ck_assert(conn_next_is(a, "-!- 2 users in #lobby: @alice, bob", WAIT));
 	ck_assert(conn_next_is(a, "-!- 1 room: #lobby (2)", WAIT));
 	ck_assert(conn_eof(a, WAIT));
 	ck_assert(conn_next_is(b, "<alice> bye all", WAIT));

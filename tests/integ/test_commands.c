@@ -106,10 +106,14 @@ START_TEST(test_join)
 	join(a, "alice", "dev");
 	ck_assert(conn_next_is(b, "-!- alice has left #lobby", WAIT));
 	ck_assert(conn_next_is(c, "-!- alice has left #lobby", WAIT));
+	/* The operator left: the longest present member takes over. */
+	ck_assert(conn_next_is(b, "-!- bob is now an operator of #lobby", WAIT));
+	ck_assert(conn_next_is(c, "-!- bob is now an operator of #lobby", WAIT));
 	/* With '#'. */
 	join(b, "bob", "#dev");
 	ck_assert(conn_next_is(a, "-!- bob has joined #dev", WAIT));
 	ck_assert(conn_next_is(c, "-!- bob has left #lobby", WAIT));
+	ck_assert(conn_next_is(c, "-!- carol is now an operator of #lobby", WAIT));
 	reply(c, "/rooms\n", "-!- 2 rooms: #dev (2), #lobby (1)");
 	/* Messages stay in their room. */
 	conn_send(a, "in dev\n");
@@ -163,17 +167,17 @@ START_TEST(test_who_rooms)
 
 	srv_start_ok(&s, NULL);
 	a = login_ok(s.port, "alice");
-	reply(a, "/who\n", "-!- 1 user in #lobby: alice");
+	reply(a, "/who\n", "-!- 1 user in #lobby: @alice");
 	reply(a, "/rooms\n", "-!- 1 room: #lobby (1)");
 	b = login_ok(s.port, "bob");
 	c = login_ok(s.port, "carol");
 	ck_assert(conn_expect(a, "carol", NULL, 0, WAIT));
-	reply(a, "/who\n", "-!- 3 users in #lobby: alice, bob, carol");
+	reply(a, "/who\n", "-!- 3 users in #lobby: @alice, bob, carol");
 	join(c, "carol", "zeta");
 	join(b, "bob", "dev");
-	reply(b, "/who\n", "-!- 1 user in #dev: bob");
+	reply(b, "/who\n", "-!- 1 user in #dev: @bob");
 	ck_assert(conn_expect(a, "bob has left", NULL, 0, WAIT));
-	reply(a, "/who\n", "-!- 1 user in #lobby: alice");
+	reply(a, "/who\n", "-!- 1 user in #lobby: @alice");
 	/* Sorted by name, not by creation. */
 	reply(a, "/rooms\n", "-!- 3 rooms: #dev (1), #lobby (1), #zeta (1)");
 	ck_assert(conn_quiet(b, QUIET));
@@ -268,17 +272,20 @@ START_TEST(test_quit)
 	/* Replies before /quit are flushed, lines after it are not run. */
 	conn_send(a, "/who\n/quit\nnever said\n");
 	ck_assert(
-	    conn_next_is(a, "-!- 3 users in #lobby: alice, bob, carol", WAIT));
+	    conn_next_is(a, "-!- 3 users in #lobby: @alice, bob, carol", WAIT));
 	ck_assert(conn_next_is(a, "-!- bye", WAIT));
 	ck_assert(conn_eof(a, WAIT));
 	ck_assert(conn_next_is(b, "-!- alice has quit (bye)", WAIT));
 	ck_assert(conn_next_is(c, "-!- alice has quit (bye)", WAIT));
+	ck_assert(conn_next_is(b, "-!- bob is now an operator of #lobby", WAIT));
+	ck_assert(conn_next_is(c, "-!- bob is now an operator of #lobby", WAIT));
 	ck_assert(conn_quiet(b, QUIET));
 	reply(b, "/quit off to lunch (back at 2)\n", "-!- bye");
 	ck_assert(conn_eof(b, WAIT));
 	ck_assert(conn_next_is(
 	    c, "-!- bob has quit (off to lunch (back at 2))", WAIT));
-	reply(c, "/who\n", "-!- 1 user in #lobby: carol");
+	ck_assert(conn_next_is(c, "-!- carol is now an operator of #lobby", WAIT));
+	reply(c, "/who\n", "-!- 1 user in #lobby: @carol");
 	conn_close(a);
 	conn_close(b);
 	conn_close(c);
@@ -336,7 +343,7 @@ START_TEST(test_slash_escape_and_unknown)
 	conn_send(a, "/\n");
 	ck_assert(conn_expect(a, "-!- error: ", NULL, 0, WAIT));
 	ck_assert(conn_quiet(b, QUIET)); /* nothing was broadcast */
-	reply(a, "/who\n", "-!- 2 users in #lobby: alice, bob");
+	reply(a, "/who\n", "-!- 2 users in #lobby: @alice, bob");
 	conn_close(a);
 	conn_close(b);
 	srv_stop_ok(&s);
@@ -354,7 +361,7 @@ START_TEST(test_case_insensitive)
 	ck_assert(conn_expect(a, "bob", NULL, 0, WAIT));
 	reply(a, "/NICK al\n", "-!- alice is now known as al");
 	ck_assert(conn_next_is(b, "-!- alice is now known as al", WAIT));
-	reply(a, "/Who\n", "-!- 2 users in #lobby: al, bob");
+	reply(a, "/Who\n", "-!- 2 users in #lobby: @al, bob");
 	reply(a, "/ROOMS\n", "-!- 1 room: #lobby (2)");
 	conn_send(a, "/mE shouts\n");
 	ck_assert(conn_next_is(b, "* al shouts", WAIT));

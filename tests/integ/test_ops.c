@@ -413,7 +413,7 @@ START_TEST(test_password_env)
 	reply(u, "/nick newbie\n", want);
 	/* Not in any room, not reachable. */
 	ck_assert(conn_quiet(m, QUIET));
-	reply(m, "/who\n", "-!- 1 user in #lobby: member");
+	reply(m, "/who\n", "-!- 1 user in #lobby: @member");
 	reply(m, "/msg newbie hi\n", "-!- error: no such nick newbie");
 	conn_send(m, "for members only\n");
 	ck_assert(conn_quiet(u, QUIET));
@@ -424,7 +424,7 @@ START_TEST(test_password_env)
 	reply(u, "/pass s3cret\n", "-!- error: already authenticated");
 	conn_send(u, "hi all\n");
 	ck_assert(conn_next_is(m, "<newbie> hi all", WAIT));
-	reply(m, "/who\n", "-!- 2 users in #lobby: member, newbie");
+	reply(m, "/who\n", "-!- 2 users in #lobby: @member, newbie");
 	conn_close(m);
 	conn_close(u);
 	srv_stop_ok(&s);
@@ -456,7 +456,7 @@ START_TEST(test_password_closes)
 	ck_assert(conn_eof(t, WAIT));
 	/* They were never in the room. */
 	ck_assert(conn_quiet(m, QUIET));
-	reply(m, "/who\n", "-!- 1 user in #lobby: guest1");
+	reply(m, "/who\n", "-!- 1 user in #lobby: @guest1");
 	conn_close(m);
 	conn_close(t);
 	conn_close(u);
@@ -520,7 +520,7 @@ START_TEST(test_unix_socket)
 	ck_assert(conn_next_is(t, "<local> over unix", WAIT));
 	conn_send(t, "over tcp\n");
 	ck_assert(conn_next_is(u, "<remote> over tcp", WAIT));
-	reply(u, "/who\n", "-!- 2 users in #lobby: local, remote");
+	reply(u, "/who\n", "-!- 2 users in #lobby: @local, remote");
 	reply(u, "/quit\n", "-!- bye");
 	ck_assert(conn_eof(u, WAIT));
 	ck_assert(conn_next_is(t, "-!- local has quit (bye)", WAIT));

@@ -46,7 +46,10 @@ START_TEST(test_size)
 	ck_assert_int_eq(conf_size("5000M", 1024, 1LL << 32, &v), -1);
 	ck_assert_int_eq(errno, ERANGE);
 	ck_assert_int_eq(conf_size("K", 0, 10, &v), -1);
-	ck_assert_int_eq(conf_size("1G", 0, 1LL << 40, &v), -1);
+	ck_assert_int_eq(conf_size("1G", 0, 1LL << 40, &v), 0);
+	ck_assert_int_eq(v, 1024LL * 1024 * 1024);
+	ck_assert_int_eq(conf_size("2g", 0, 1LL << 30, &v), -1);
+	ck_assert_int_eq(errno, ERANGE);
 	ck_assert_int_eq(conf_size("1KK", 0, 1LL << 40, &v), -1);
 }
 END_TEST

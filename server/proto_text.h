@@ -1,0 +1,52 @@
+/*
+ * proto_text.h: the plain-text protocol (chatd-v1, chatd-v2): its parser
+ * turns lines and /commands into core actions; its renderer turns events
+ * into the exact v1 lines (through common/render.c). It knows no sockets:
+ * it talks to its connection through conn.h.
+ */
+#ifndef CHATD_PROTO_TEXT_H
+#define CHATD_PROTO_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "event.h"
+#include "fanout.h"
+#include "loop.h"
+
+struct conn;
+struct server;
+struct user;
+
+struct text_session {
+	struct endpoint ep; /* the core's user->ep points here */
+	struct server *srv;
+	struct user *user;
+	int authed;
+	int pass_tries;
+	int gone; /* has left the chat */
+	enum ev_quit why;
+	struct loop_timer login;
+};
+
+/* Serve conn in plain text from now on; connected_ms (loop clock) is when
+ * it was accepted, for the login timeout. 0, or -1 (conn killed). */
+int proto_text_start(struct server *, struct conn *, int64_t connected_ms);
+
+/* The renderer of the text variant (fanout_render_fn). */
+int proto_text_render(struct buf *, const struct ev *, int self, unsigned);
+
+/* text_cmd.c: one line from the user. */
+void text_cmd_line(struct text_session *, char *line, size_t len);
+/* The user is in and sees its room: the welcome's join, /pass, kicks. */
+void text_cmd_enter_room(struct text_session *, const char *room);
+
+/* Send one line made from ev to this user alone. */
+void text_send_ev(struct text_session *, const struct ev *);
+void text_send_code(struct text_session *, enum ev_kind, enum ev_code,
+    const struct ev *args);
+/* Leave: quit the core with why (and reason), then close after flush. */
+void text_leave(struct text_session *, enum ev_quit, const char *reason);
+
+#endif
