@@ -1,4 +1,4 @@
-/* text.c: control-character removal, UTF-8 helpers, nick/room validation. */
+/* text.c: text cleaning (controls, invalid UTF-8), UTF-8 helpers, nick/room validation. */
 #include <ctype.h>
 #include <string.h>
 
@@ -109,34 +109,61 @@ text_utf8_len(unsigned char c)
 	return 1;
 }
 
+/* What text_utf8_take() returns as the code point of ill-formed input. */
+#define TEXT_BAD 0xffffffffu
+
+/*
+ * Take one UTF-8 character from u[0..len), len > 0. Returns how many bytes
+ * it spans and sets *cp; for ill-formed input, returns the length of the
+ * maximal subpart (the longest prefix of a well-formed sequence, at least
+ * one byte: Unicode §3.9) and sets *cp to TEXT_BAD. The second-byte limits
+ * rule out overlong forms, surrogates and code points past U+10FFFF.
+ */
+static size_t
+text_utf8_take(const unsigned char *u, size_t len, uint32_t *cp)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t n, i;
+	uint32_t c;
+
+	if (u[0] < 0xc2 || u[0] > 0xf4) { /* ASCII, or never a lead */
+		*cp = u[0] < 0x80 ? u[0] : TEXT_BAD;
+		return 1;
+	}
+	n = text_utf8_len(u[0]);
+	if (u[0] == 0xe0)
+		lo = 0xa0;
+	else if (u[0] == 0xed)
+		hi = 0x9f;
+	else if (u[0] == 0xf0)
+		lo = 0x90;
+	else if (u[0] == 0xf4)
+		hi = 0x8f;
+	c = u[0] & (0x7f >> n);
+	for (i = 1; i < n; i++) {
+		if (i >= len || u[i] < lo || u[i] > hi) {
+			*cp = TEXT_BAD;
+			return i;
+		}
+		c = (c << 6) | (u[i] & 0x3f);
+		lo = 0x80;
+		hi = 0xbf;
+	}
+	*cp = c;
+	return n;
+}
+
 uint32_t
 text_utf8_decode(const char *s, size_t len, size_t *used)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	size_t n, i;
 	uint32_t cp;
 
-	n = text_utf8_len(u[0]);
-	if (n == 1 || n > len) {
+	*used = text_utf8_take(u, len, &cp);
+	if (cp == TEXT_BAD) {
 		*used = 1;
 		return u[0];
 	}
-	/* Second-byte limits that rule out overlong forms, surrogates and
-	 * code points past U+10FFFF (RFC 3629). */
-	if ((u[0] == 0xe0 && u[1] < 0xa0) || (u[0] == 0xed && u[1] > 0x9f) ||
-	    (u[0] == 0xf0 && u[1] < 0x90) || (u[0] == 0xf4 && u[1] > 0x8f)) {
-		*used = 1;
-		return u[0];
-	}
-	cp = u[0] & (0x7f >> n);
-	for (i = 1; i < n; i++) {
-		if ((u[i] & 0xc0) != 0x80) {
-			*used = 1;
-			return u[0];
-		}
-		cp = (cp << 6) | (u[i] & 0x3f);
-	}
-	*used = n;
 	return cp;
 }
 
@@ -274,4 +301,71 @@ text_cp_width(uint32_t cp)
 	if (text_in(text_wide, sizeof text_wide / sizeof text_wide[0], cp))
 		return 2;
 	return 1;
+}
+
+/* C0 bytes text_clean() keeps, as a bit mask over 0x00-0x1f. */
+#define TEXT_KEEP_TEXT (1u << '\t')
+#define TEXT_KEEP_IRC                                                         \
+	(TEXT_KEEP_TEXT | 1u << 0x01 | 1u << 0x02 | 1u << 0x03 | 1u << 0x04 | \
+	    1u << 0x0f | 1u << 0x11 | 1u << 0x16 | 1u << 0x1d | 1u << 0x1e |  \
+	    1u << 0x1f)
+
+/* C1 controls and the bidi embeddings, overrides and isolates. */
+static int
+text_cp_removed(uint32_t cp)
+{
+	return (cp >= 0x80 && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
+	    (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/*
+ * Clean the character at u[0..len), len > 0: write what stays of it (0 to
+ * 4 bytes) to dst and its length to *dlen; return the bytes taken.
+ */
+static size_t
+text_clean_char(
+    const unsigned char *u, size_t len, uint32_t keep, char *dst, size_t *dlen)
+{
+	uint32_t cp;
+	size_t n;
+
+	if (u[0] < 0x80) {
+		*dlen = u[0] < 0x20 ? (keep >> u[0]) & 1 : u[0] != 0x7f;
+		dst[0] = (char)u[0];
+		return 1;
+	}
+	n = text_utf8_take(u, len, &cp);
+	if (cp == TEXT_BAD) {
+		memcpy(dst, "\xef\xbf\xbd", 3);
+		*dlen = 3;
+	} else if (text_cp_removed(cp)) {
+		*dlen = 0;
+	} else {
+		memcpy(dst, u, n);
+		*dlen = n;
+	}
+	return n;
+}
+
+size_t
+text_clean(char *out, const char *in, size_t len, enum text_clean_mode mode)
+{
+	const unsigned char *u = (const unsigned char *)in;
+	uint32_t keep = mode == TEXT_CLEAN_IRC ? TEXT_KEEP_IRC : TEXT_KEEP_TEXT;
+	size_t i = 0, o = 0, run, n;
+
+	while (i < len) {
+		/* Most lines are printable ASCII: copy such runs whole. */
+		for (run = i; run < len && u[run] >= 0x20 && u[run] < 0x7f;
+		     run++)
+			;
+		memcpy(out + o, in + i, run - i);
+		o += run - i;
+		if ((i = run) == len)
+			break;
+		i += text_clean_char(u + i, len - i, keep, out + o, &n);
+		o += n;
+	}
+	out[o] = '\0';
+	return o;
 }

@@ -1,4 +1,4 @@
-/* text.h: control-character removal, UTF-8 helpers, nick/room validation. */
+/* text.h: text cleaning (controls, invalid UTF-8), UTF-8 helpers, nick/room validation. */
 #ifndef CHAT_TEXT_H
 #define CHAT_TEXT_H
 
@@ -8,6 +8,25 @@
 /* Remove C0 controls except TAB, and DEL, in place; returns the new length
  * and NUL-terminates. Other bytes (UTF-8 or not) pass unchanged. */
 size_t text_sanitize(char *s, size_t len);
+
+/* What text_clean() lets through below U+0080 besides printable ASCII. */
+enum text_clean_mode {
+	TEXT_CLEAN_TEXT, /* TAB only (chatd-v1 §1) */
+	TEXT_CLEAN_IRC,  /* TAB and IRC's formatting set (irc-v1 §2) */
+};
+
+/*
+ * Clean one line a client sent (chatd-v2 §2) from in[0..len) into out,
+ * which must hold 3 * len + 1 bytes and must not overlap in. Invalid UTF-8
+ * becomes U+FFFD, one per maximal invalid subsequence (Unicode's
+ * "substitution of maximal subparts"); C1 controls (U+0080-U+009F), bidi
+ * formatting (U+202A-U+202E, U+2066-U+2069), DEL and C0 controls are
+ * removed, except TAB and, in TEXT_CLEAN_IRC, 0x01-0x04, 0x0F, 0x11, 0x16
+ * and 0x1D-0x1F. Returns the length of out, which is NUL-terminated and
+ * valid UTF-8.
+ */
+size_t text_clean(
+    char *out, const char *in, size_t len, enum text_clean_mode mode);
 
 /* Nonzero when s[0..len) holds only spaces and tabs (or nothing). */
 int text_is_blank(const char *s, size_t len);
