@@ -14,6 +14,11 @@
 #define CHAT_DEFAULT_ROOM "lobby"
 #define CHAT_GUEST_PREFIX "guest"
 
+/* IRC names (irc-v1 §3): USER's username and realname as chatd keeps them. */
+#define CHAT_IRC_USER_MAX     10
+#define CHAT_IRC_USER_DEFAULT "user"
+#define CHAT_IRC_REALNAME_MAX 64
+
 /* Every server line starts with "[HH:MM:SS] " (11 bytes). */
 #define CHAT_STAMP_LEN     11
 #define CHAT_NOTICE_PREFIX "-!- "

@@ -1,5 +1,6 @@
-/* text.c: text cleaning (controls, invalid UTF-8), UTF-8 helpers, nick/room validation. */
+/* text.c: text cleaning (controls, invalid UTF-8), UTF-8 helpers, names, formats. */
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "proto.h"
@@ -368,4 +369,171 @@ text_clean(char *out, const char *in, size_t len, enum text_clean_mode mode)
 	}
 	out[o] = '\0';
 	return o;
+}
+
+/* How many of s[0..len), at most max, are digits (hex: hex digits). */
+static size_t
+text_digits(const char *s, size_t len, size_t max, int hex)
+{
+	size_t n;
+
+	for (n = 0; n < len && n < max; n++)
+		if (!(hex ? isxdigit((unsigned char)s[n]) :
+			    isdigit((unsigned char)s[n])))
+			break;
+	return n;
+}
+
+/* The length of the colour code's arguments at s: fg[,bg] with each part
+ * 1..width digits (the comma only with a bg), or exactly width hex digits
+ * each for hex colours. */
+static size_t
+text_colour_args(const char *s, size_t len, size_t width, int hex)
+{
+	size_t fg, bg;
+
+	fg = text_digits(s, len, width, hex);
+	if (fg == 0 || (hex && fg != width))
+		return 0;
+	if (fg + 1 >= len || s[fg] != ',')
+		return fg;
+	bg = text_digits(s + fg + 1, len - fg - 1, width, hex);
+	if (bg == 0 || (hex && bg != width))
+		return fg;
+	return fg + 1 + bg;
+}
+
+size_t
+text_irc_strip(char *s, size_t len)
+{
+	size_t i = 0, o = 0;
+
+	while (i < len) {
+		switch (s[i]) {
+		case 0x02:
+		case 0x0f:
+		case 0x11:
+		case 0x16:
+		case 0x1d:
+		case 0x1e:
+		case 0x1f:
+			i++;
+			break;
+		case 0x03:
+			i++;
+			i += text_colour_args(s + i, len - i, 2, 0);
+			break;
+		case 0x04:
+			i++;
+			i += text_colour_args(s + i, len - i, 6, 1);
+			break;
+		default:
+			s[o++] = s[i++];
+		}
+	}
+	s[o] = '\0';
+	return o;
+}
+
+size_t
+text_utf8_cut(const char *s, size_t len, size_t max)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t k, p, n;
+	uint32_t cp;
+
+	if (len <= max)
+		return len;
+	/* Only a character that starts in the last three bytes before the
+	 * cut can cross it. */
+	for (k = 1; k <= 3 && k <= max; k++) {
+		p = max - k;
+		if ((u[p] & 0xc0) == 0x80)
+			continue;
+		if (u[p] >= 0x80) {
+			n = text_utf8_take(u + p, len - p, &cp);
+			if (cp != TEXT_BAD && p + n > max)
+				return p;
+		}
+		break;
+	}
+	return max;
+}
+
+static int
+text_user_char(unsigned char c)
+{
+	return c < 0x80 && (isalnum(c) || c == '_' || c == '.' || c == '-');
+}
+
+size_t
+text_irc_username(char *out, const char *in, size_t len)
+{
+	size_t i, o;
+
+	for (i = o = 0; i < len && o < CHAT_IRC_USER_MAX; i++)
+		if (text_user_char((unsigned char)in[i]))
+			out[o++] = in[i];
+	if (o == 0) {
+		strcpy(out, CHAT_IRC_USER_DEFAULT);
+		return strlen(out);
+	}
+	out[o] = '\0';
+	return o;
+}
+
+size_t
+text_irc_realname(char *out, const char *in, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)in;
+	char ch[4];
+	size_t i = 0, o = 0, n;
+
+	/* What is written is whole characters, so stopping at the first one
+	 * that does not fit cuts at a character boundary. */
+	while (i < len) {
+		i += text_clean_char(u + i, len - i, TEXT_KEEP_IRC, ch, &n);
+		if (o + n > CHAT_IRC_REALNAME_MAX)
+			break;
+		memcpy(out + o, ch, n);
+		o += n;
+	}
+	out[o] = '\0';
+	return o;
+}
+
+int
+text_duration(char *out, size_t outlen, unsigned long long secs)
+{
+	static const struct {
+		unsigned long long size;
+		char name;
+	} unit[] = { { 86400, 'd' }, { 3600, 'h' }, { 60, 'm' }, { 1, 's' } };
+	unsigned long long big, small;
+	size_t i;
+
+	for (i = 0; i < 3 && secs < unit[i].size; i++)
+		;
+	big = secs / unit[i].size;
+	if (i == 3 || (small = secs % unit[i].size / unit[i + 1].size) == 0)
+		return snprintf(out, outlen, "%llu%c", big, unit[i].name);
+	return snprintf(out, outlen, "%llu%c%llu%c", big, unit[i].name, small,
+	    unit[i + 1].name);
+}
+
+int
+text_thousands(char *out, size_t outlen, unsigned long long n)
+{
+	char tmp[TEXT_THOUSANDS_LEN], *p = tmp + sizeof tmp;
+	int digits = 0;
+
+	*--p = '\0';
+	do {
+		if (digits > 0 && digits % 3 == 0)
+			*--p = ',';
+		*--p = (char)('0' + n % 10);
+		n /= 10;
+		digits++;
+	} while (n != 0);
+	return snprintf(out, outlen, "%s", p);
 }

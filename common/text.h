@@ -1,4 +1,4 @@
-/* text.h: text cleaning (controls, invalid UTF-8), UTF-8 helpers, nick/room validation. */
+/* text.h: text cleaning (controls, invalid UTF-8), UTF-8 helpers, names, formats. */
 #ifndef CHAT_TEXT_H
 #define CHAT_TEXT_H
 
@@ -27,6 +27,45 @@ enum text_clean_mode {
  */
 size_t text_clean(
     char *out, const char *in, size_t len, enum text_clean_mode mode);
+
+/*
+ * Remove IRC formatting in place, for text users (irc-v1 §8): 0x02, 0x0F,
+ * 0x11, 0x16, 0x1D-0x1F; 0x03 with its colour digits (N, NN, N,M ... NN,MM:
+ * a comma belongs to the code only when a digit follows it); 0x04 with
+ * RRGGBB[,RRGGBB]. Other bytes stay, so run text_sanitize() afterwards for
+ * the rest of C0 (CTCP's 0x01 above all). Returns the new length and
+ * NUL-terminates.
+ */
+size_t text_irc_strip(char *s, size_t len);
+
+/* The length of the longest prefix of s[0..len) of at most max bytes that
+ * does not end inside a valid UTF-8 character (invalid bytes count as one
+ * character each). */
+size_t text_utf8_cut(const char *s, size_t len, size_t max);
+
+/* IRC USER's username as chatd shows it (irc-v1 §3): only [A-Za-z0-9_.-],
+ * at most CHAT_IRC_USER_MAX bytes, CHAT_IRC_USER_DEFAULT when nothing is
+ * left. out holds CHAT_IRC_USER_MAX + 1 bytes; returns its length. */
+size_t text_irc_username(char *out, const char *in, size_t len);
+
+/* IRC USER's realname: cleaned as text_clean(TEXT_CLEAN_IRC) does, then
+ * cut to at most CHAT_IRC_REALNAME_MAX bytes at a character boundary. out
+ * holds CHAT_IRC_REALNAME_MAX + 1 bytes; returns its length (may be 0). */
+size_t text_irc_realname(char *out, const char *in, size_t len);
+
+/* Room for any text_duration() and text_thousands() result and its NUL. */
+#define TEXT_DURATION_LEN  24
+#define TEXT_THOUSANDS_LEN 27
+
+/*
+ * A duration for /whois (chatd-v2 §4): the largest non-zero unit of d, h,
+ * m, s and the next one down, rounded down, the second left out when it is
+ * zero: 42s, 10m, 3h12m, 3h, 2d4h; 0 is "0s". Both write like snprintf():
+ * they return the length of the whole result, out is cut to outlen.
+ */
+int text_duration(char *out, size_t outlen, unsigned long long secs);
+/* n in decimal with a comma every three digits: 9,999. */
+int text_thousands(char *out, size_t outlen, unsigned long long n);
 
 /* Nonzero when s[0..len) holds only spaces and tabs (or nothing). */
 int text_is_blank(const char *s, size_t len);

@@ -361,13 +361,13 @@ is_clean(const char *out, size_t n, int irc)
 }
 
 /* Whatever goes in, what comes out is clean; clean text comes out
- * unchanged. (Check's assertions are costly, so
+ * unchanged, and so does a cut of it. (Check's assertions are costly, so
  * the loop asserts only on failure.) */
 START_TEST(test_clean_properties)
 {
 	unsigned char in[64];
 	char out[3 * sizeof in + 1], again[3 * sizeof out + 1];
-	size_t len, n, i, m;
+	size_t len, n, i, m, c;
 	unsigned r;
 	int irc;
 
@@ -379,8 +379,10 @@ START_TEST(test_clean_properties)
 		irc = (int)(r & 1);
 		n = text_clean(out, (const char *)in, len, irc);
 		m = text_clean(again, out, n, irc);
+		c = text_utf8_cut(out, n, (size_t)rand() % (n + 1));
 		if (n > 3 * len || !is_clean(out, n, irc) || m != n ||
-		    memcmp(again, out, n) != 0)
+		    memcmp(again, out, n) != 0 || !is_clean(out, c, irc) ||
+		    text_clean(again, out, c, irc) != c)
 			ck_abort_msg(
 			    "round %u (len %zu, mode %d)", r, len, irc);
 	}
