@@ -348,6 +348,22 @@ text_clean_char(
 	return n;
 }
 
+/* Nonzero when the 8 bytes at u are all printable ASCII (0x20-0x7e):
+ * none has its high bit set, none is below 0x20, none is 0x7f. Each test
+ * is exact once no high bit is set (Hacker's Delight, "haszero"). */
+static int
+text_word_printable(const unsigned char *u)
+{
+	const uint64_t ones = 0x0101010101010101ull;
+	const uint64_t highs = 0x8080808080808080ull;
+	uint64_t w, del;
+
+	memcpy(&w, u, sizeof w);
+	del = w ^ (0x7f * ones);
+	return ((w | ((w - 0x20 * ones) & ~w) | ((del - ones) & ~del)) &
+		   highs) == 0;
+}
+
 size_t
 text_clean(char *out, const char *in, size_t len, enum text_clean_mode mode)
 {
@@ -356,10 +372,13 @@ text_clean(char *out, const char *in, size_t len, enum text_clean_mode mode)
 	size_t i = 0, o = 0, run, n;
 
 	while (i < len) {
-		/* Most lines are printable ASCII: copy such runs whole. */
-		for (run = i; run < len && u[run] >= 0x20 && u[run] < 0x7f;
-		     run++)
+		/* Most lines are printable ASCII: find such runs a word at a
+		 * time and copy them whole. */
+		for (run = i; run + 8 <= len && text_word_printable(u + run);
+		     run += 8)
 			;
+		while (run < len && u[run] >= 0x20 && u[run] < 0x7f)
+			run++;
 		memcpy(out + o, in + i, run - i);
 		o += run - i;
 		if ((i = run) == len)

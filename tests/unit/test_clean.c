@@ -74,6 +74,40 @@ START_TEST(test_clean_each_byte)
 }
 END_TEST
 
+/* Each byte at each offset of a longer line, so that the fast path,
+ * which looks at eight bytes at once, meets it in every lane. */
+START_TEST(test_clean_each_lane)
+{
+	char in[24], want[32], what[48];
+	unsigned c, m, pos;
+	size_t wlen;
+
+	for (m = 0; m < 2; m++) {
+		for (c = 0; c < 256; c++) {
+			for (pos = 0; pos < sizeof in; pos++) {
+				memset(in, '~', sizeof in);
+				in[0] = ' ';
+				in[pos] = (char)c;
+				memcpy(want, in, pos);
+				wlen = pos;
+				if (c >= 0x80) {
+					memcpy(want + wlen, FFFD, 3);
+					wlen += 3;
+				} else if (ascii_kept(c, m)) {
+					want[wlen++] = (char)c;
+				}
+				memcpy(want + wlen, in + pos + 1,
+				    sizeof in - pos - 1);
+				wlen += sizeof in - pos - 1;
+				snprintf(what, sizeof what,
+				    "mode %u byte 0x%02x at %u", m, c, pos);
+				check_clean(in, sizeof in, m, want, wlen, what);
+			}
+		}
+	}
+}
+END_TEST
+
 /* Every C1 control and bidi formatting character goes, in both modes;
  * their neighbours stay. */
 START_TEST(test_clean_c1_bidi)
@@ -397,6 +431,7 @@ test_suite(void)
 
 	tcase_set_timeout(tc, TEST_TIMEOUT);
 	tcase_add_test(tc, test_clean_each_byte);
+	tcase_add_test(tc, test_clean_each_lane);
 	tcase_add_test(tc, test_clean_c1_bidi);
 	tcase_add_test(tc, test_clean_maximal_subparts);
 	tcase_add_test(tc, test_clean_edges);
