@@ -1,4 +1,4 @@
-/* net.c: the only place that creates sockets: listen, accept, connect. */
+/* net.c: the only place that creates sockets: listen, accept, connect, UDP. */
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -58,23 +58,27 @@ net_close_keep_errno(int fd)
 	errno = saved;
 }
 
+/* A socket for ai, bound, and listening when it is a stream socket. */
 static int
-net_listen_ai(const struct addrinfo *ai, int backlog)
+net_bind_ai(const struct addrinfo *ai, int backlog)
 {
-	int fd, on = 1, off = 0;
+	int fd, on = 1, off = 0, stream = ai->ai_socktype == SOCK_STREAM;
 
 	if ((fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol)) ==
 	    -1)
 		return -1;
 	if (net_set_cloexec(fd) == -1 || net_set_nonblock(fd) == -1)
 		goto fail;
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) == -1)
+	/* Not for UDP: there, on Linux, it would let a second socket share
+	 * the port and take some of its datagrams. */
+	if (stream &&
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) == -1)
 		goto fail;
 	if (ai->ai_family == AF_INET6 &&
 	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off) == -1)
 		goto fail;
 	if (bind(fd, ai->ai_addr, ai->ai_addrlen) == -1 ||
-	    listen(fd, backlog) == -1)
+	    (stream && listen(fd, backlog) == -1))
 		goto fail;
 	return fd;
 fail:
@@ -82,15 +86,16 @@ fail:
 	return -1;
 }
 
-int
-net_listen_tcp(
-    const char *addr, const char *port, int backlog, const char **cause)
+/* net_listen_tcp() and net_bind_udp(): one set of address rules. */
+static int
+net_bind(const char *addr, const char *port, int socktype, int backlog,
+    const char **cause)
 {
 	struct addrinfo hints, *res, *ai;
 	int fd = -1, rv;
 
 	memset(&hints, 0, sizeof hints);
-	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_socktype = socktype;
 	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
 	hints.ai_family = addr == NULL ? AF_INET6 : AF_UNSPEC;
 	rv = getaddrinfo(addr, port, &hints, &res);
@@ -104,7 +109,7 @@ net_listen_tcp(
 		return -1;
 	}
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		if ((fd = net_listen_ai(ai, backlog)) != -1)
+		if ((fd = net_bind_ai(ai, backlog)) != -1)
 			break;
 		*cause = strerror(errno);
 	}
@@ -112,9 +117,47 @@ net_listen_tcp(
 	if (fd == -1 && addr == NULL &&
 	    (errno == EAFNOSUPPORT || errno == EADDRNOTAVAIL)) {
 		/* No IPv6 here: every interface on IPv4 only. */
-		return net_listen_tcp("0.0.0.0", port, backlog, cause);
+		return net_bind("0.0.0.0", port, socktype, backlog, cause);
 	}
 	return fd;
+}
+
+int
+net_listen_tcp(
+    const char *addr, const char *port, int backlog, const char **cause)
+{
+	return net_bind(addr, port, SOCK_STREAM, backlog, cause);
+}
+
+int
+net_bind_udp(const char *addr, const char *port, const char **cause)
+{
+	return net_bind(addr, port, SOCK_DGRAM, 0, cause);
+}
+
+ssize_t
+net_recvfrom(int fd, void *buf, size_t len, struct sockaddr_storage *from,
+    socklen_t *fromlen)
+{
+	ssize_t n;
+
+	do {
+		*fromlen = sizeof *from;
+		n = recvfrom(fd, buf, len, 0, (struct sockaddr *)from, fromlen);
+	} while (n == -1 && errno == EINTR);
+	return n;
+}
+
+ssize_t
+net_sendto(int fd, const void *buf, size_t len,
+    const struct sockaddr_storage *to, socklen_t tolen)
+{
+	ssize_t n;
+
+	do {
+		n = sendto(fd, buf, len, 0, (const struct sockaddr *)to, tolen);
+	} while (n == -1 && errno == EINTR);
+	return n;
 }
 
 static int

@@ -1,8 +1,10 @@
-/* net.h: the only place that creates sockets: listen, accept, connect. */
+/* net.h: the only place that creates sockets: listen, accept, connect, UDP. */
 #ifndef CHAT_NET_H
 #define CHAT_NET_H
 
 #include <stddef.h>
+#include <sys/types.h>
+#include <sys/socket.h>
 
 /* Long enough for "[v6-address]:port" and "unix:" plus a socket path. */
 #define NET_ADDRSTRLEN 128
@@ -19,6 +21,20 @@
  * port "0" picks a free port. The socket is non-blocking. */
 int net_listen_tcp(
     const char *addr, const char *port, int backlog, const char **cause);
+/* A UDP socket bound by net_listen_tcp()'s rules for addr and port (NULL:
+ * "::" dual-stack, else 0.0.0.0), non-blocking. Give it the port the TCP
+ * listener got to serve UDP on the same one. */
+int net_bind_udp(const char *addr, const char *port, const char **cause);
+
+/* One datagram into buf (a longer one is cut to len bytes: pass one byte
+ * more than the longest wanted to see it), its sender in *from, retrying
+ * EINTR. Returns its length, or -1 (EAGAIN: none waiting). */
+ssize_t net_recvfrom(int fd, void *buf, size_t len,
+    struct sockaddr_storage *from, socklen_t *fromlen);
+/* Send one datagram to to, retrying EINTR; the length sent, or -1. */
+ssize_t net_sendto(int fd, const void *buf, size_t len,
+    const struct sockaddr_storage *to, socklen_t tolen);
+
 /* Listen on a Unix stream socket at path, replacing a stale socket file. */
 int net_listen_unix(const char *path, int backlog, const char **cause);
 

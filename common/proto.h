@@ -62,6 +62,22 @@
 /* A closing connection gets this long to take what is queued for it. */
 #define CHATD_LINGER_MS 10000
 
+/*
+ * The UDP timestamp service (chatd-v2 §8): datagrams of 1..MAX_DATA bytes
+ * are answered, at most SOURCE_RATE per second per source address (burst
+ * SOURCE_BURST) and GLOBAL_RATE in all (burst GLOBAL_BURST). The source
+ * table has SOURCES slots, a new source may take one of PROBES of them;
+ * at most PER_PASS datagrams are read per readiness callback.
+ */
+#define CHATD_UDP_MAX_DATA     2048
+#define CHATD_UDP_SOURCE_RATE  20
+#define CHATD_UDP_SOURCE_BURST 20
+#define CHATD_UDP_GLOBAL_RATE  1000
+#define CHATD_UDP_GLOBAL_BURST 1000
+#define CHATD_UDP_SOURCES      4096
+#define CHATD_UDP_PROBES       16
+#define CHATD_UDP_PER_PASS     64
+
 /* Client defaults. */
 #define CHAT_QUIT_WAIT_MS  5000  /* pipe mode: wait for the server to close */
 #define CHAT_MAX_RECV_LINE 65536 /* longest server line the client accepts */

@@ -1,5 +1,6 @@
-/* text.c: control-character removal, UTF-8 helpers, nick/room validation. */
+/* text.c: text cleaning (controls, invalid UTF-8), UTF-8 helpers, names, formats. */
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "proto.h"
@@ -109,34 +110,61 @@ text_utf8_len(unsigned char c)
 	return 1;
 }
 
+/* What text_utf8_take() returns as the code point of ill-formed input. */
+#define TEXT_BAD 0xffffffffu
+
+/*
+ * Take one UTF-8 character from u[0..len), len > 0. Returns how many bytes
+ * it spans and sets *cp; for ill-formed input, returns the length of the
+ * maximal subpart (the longest prefix of a well-formed sequence, at least
+ * one byte: Unicode §3.9) and sets *cp to TEXT_BAD. The second-byte limits
+ * rule out overlong forms, surrogates and code points past U+10FFFF.
+ */
+static size_t
+text_utf8_take(const unsigned char *u, size_t len, uint32_t *cp)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t n, i;
+	uint32_t c;
+
+	if (u[0] < 0xc2 || u[0] > 0xf4) { /* ASCII, or never a lead */
+		*cp = u[0] < 0x80 ? u[0] : TEXT_BAD;
+		return 1;
+	}
+	n = text_utf8_len(u[0]);
+	if (u[0] == 0xe0)
+		lo = 0xa0;
+	else if (u[0] == 0xed)
+		hi = 0x9f;
+	else if (u[0] == 0xf0)
+		lo = 0x90;
+	else if (u[0] == 0xf4)
+		hi = 0x8f;
+	c = u[0] & (0x7f >> n);
+	for (i = 1; i < n; i++) {
+		if (i >= len || u[i] < lo || u[i] > hi) {
+			*cp = TEXT_BAD;
+			return i;
+		}
+		c = (c << 6) | (u[i] & 0x3f);
+		lo = 0x80;
+		hi = 0xbf;
+	}
+	*cp = c;
+	return n;
+}
+
 uint32_t
 text_utf8_decode(const char *s, size_t len, size_t *used)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	size_t n, i;
 	uint32_t cp;
 
-	n = text_utf8_len(u[0]);
-	if (n == 1 || n > len) {
+	*used = text_utf8_take(u, len, &cp);
+	if (cp == TEXT_BAD) {
 		*used = 1;
 		return u[0];
 	}
-	/* Second-byte limits that rule out overlong forms, surrogates and
-	 * code points past U+10FFFF (RFC 3629). */
-	if ((u[0] == 0xe0 && u[1] < 0xa0) || (u[0] == 0xed && u[1] > 0x9f) ||
-	    (u[0] == 0xf0 && u[1] < 0x90) || (u[0] == 0xf4 && u[1] > 0x8f)) {
-		*used = 1;
-		return u[0];
-	}
-	cp = u[0] & (0x7f >> n);
-	for (i = 1; i < n; i++) {
-		if ((u[i] & 0xc0) != 0x80) {
-			*used = 1;
-			return u[0];
-		}
-		cp = (cp << 6) | (u[i] & 0x3f);
-	}
-	*used = n;
 	return cp;
 }
 
@@ -274,4 +302,257 @@ text_cp_width(uint32_t cp)
 	if (text_in(text_wide, sizeof text_wide / sizeof text_wide[0], cp))
 		return 2;
 	return 1;
+}
+
+/* C0 bytes text_clean() keeps, as a bit mask over 0x00-0x1f. */
+#define TEXT_KEEP_TEXT (1u << '\t')
+#define TEXT_KEEP_IRC                                                         \
+	(TEXT_KEEP_TEXT | 1u << 0x01 | 1u << 0x02 | 1u << 0x03 | 1u << 0x04 | \
+	    1u << 0x0f | 1u << 0x11 | 1u << 0x16 | 1u << 0x1d | 1u << 0x1e |  \
+	    1u << 0x1f)
+
+/* C1 controls and the bidi embeddings, overrides and isolates. */
+static int
+text_cp_removed(uint32_t cp)
+{
+	return (cp >= 0x80 && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
+	    (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/*
+ * Clean the character at u[0..len), len > 0: write what stays of it (0 to
+ * 4 bytes) to dst and its length to *dlen; return the bytes taken.
+ */
+static size_t
+text_clean_char(
+    const unsigned char *u, size_t len, uint32_t keep, char *dst, size_t *dlen)
+{
+	uint32_t cp;
+	size_t n;
+
+	if (u[0] < 0x80) {
+		*dlen = u[0] < 0x20 ? (keep >> u[0]) & 1 : u[0] != 0x7f;
+		dst[0] = (char)u[0];
+		return 1;
+	}
+	n = text_utf8_take(u, len, &cp);
+	if (cp == TEXT_BAD) {
+		memcpy(dst, "\xef\xbf\xbd", 3);
+		*dlen = 3;
+	} else if (text_cp_removed(cp)) {
+		*dlen = 0;
+	} else {
+		memcpy(dst, u, n);
+		*dlen = n;
+	}
+	return n;
+}
+
+/* Nonzero when the 8 bytes at u are all printable ASCII (0x20-0x7e):
+ * none has its high bit set, none is below 0x20, none is 0x7f. Each test
+ * is exact once no high bit is set (Hacker's Delight, "haszero"). */
+static int
+text_word_printable(const unsigned char *u)
+{
+	const uint64_t ones = 0x0101010101010101ull;
+	const uint64_t highs = 0x8080808080808080ull;
+	uint64_t w, del;
+
+	memcpy(&w, u, sizeof w);
+	del = w ^ (0x7f * ones);
+	return ((w | ((w - 0x20 * ones) & ~w) | ((del - ones) & ~del)) &
+		   highs) == 0;
+}
+
+size_t
+text_clean(char *out, const char *in, size_t len, enum text_clean_mode mode)
+{
+	const unsigned char *u = (const unsigned char *)in;
+	uint32_t keep = mode == TEXT_CLEAN_IRC ? TEXT_KEEP_IRC : TEXT_KEEP_TEXT;
+	size_t i = 0, o = 0, run, n;
+
+	while (i < len) {
+		/* Most lines are printable ASCII: find such runs a word at a
+		 * time and copy them whole. */
+		for (run = i; run + 8 <= len && text_word_printable(u + run);
+		     run += 8)
+			;
+		while (run < len && u[run] >= 0x20 && u[run] < 0x7f)
+			run++;
+		memcpy(out + o, in + i, run - i);
+		o += run - i;
+		if ((i = run) == len)
+			break;
+		i += text_clean_char(u + i, len - i, keep, out + o, &n);
+		o += n;
+	}
+	out[o] = '\0';
+	return o;
+}
+
+/* How many of s[0..len), at most max, are digits (hex: hex digits). */
+static size_t
+text_digits(const char *s, size_t len, size_t max, int hex)
+{
+	size_t n;
+
+	for (n = 0; n < len && n < max; n++)
+		if (!(hex ? isxdigit((unsigned char)s[n]) :
+			    isdigit((unsigned char)s[n])))
+			break;
+	return n;
+}
+
+/* The length of the colour code's arguments at s: fg[,bg] with each part
+ * 1..width digits (the comma only with a bg), or exactly width hex digits
+ * each for hex colours. */
+static size_t
+text_colour_args(const char *s, size_t len, size_t width, int hex)
+{
+	size_t fg, bg;
+
+	fg = text_digits(s, len, width, hex);
+	if (fg == 0 || (hex && fg != width))
+		return 0;
+	if (fg + 1 >= len || s[fg] != ',')
+		return fg;
+	bg = text_digits(s + fg + 1, len - fg - 1, width, hex);
+	if (bg == 0 || (hex && bg != width))
+		return fg;
+	return fg + 1 + bg;
+}
+
+size_t
+text_irc_strip(char *s, size_t len)
+{
+	size_t i = 0, o = 0;
+
+	while (i < len) {
+		switch (s[i]) {
+		case 0x02:
+		case 0x0f:
+		case 0x11:
+		case 0x16:
+		case 0x1d:
+		case 0x1e:
+		case 0x1f:
+			i++;
+			break;
+		case 0x03:
+			i++;
+			i += text_colour_args(s + i, len - i, 2, 0);
+			break;
+		case 0x04:
+			i++;
+			i += text_colour_args(s + i, len - i, 6, 1);
+			break;
+		default:
+			s[o++] = s[i++];
+		}
+	}
+	s[o] = '\0';
+	return o;
+}
+
+size_t
+text_utf8_cut(const char *s, size_t len, size_t max)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t k, p, n;
+	uint32_t cp;
+
+	if (len <= max)
+		return len;
+	/* Only a character that starts in the last three bytes before the
+	 * cut can cross it. */
+	for (k = 1; k <= 3 && k <= max; k++) {
+		p = max - k;
+		if ((u[p] & 0xc0) == 0x80)
+			continue;
+		if (u[p] >= 0x80) {
+			n = text_utf8_take(u + p, len - p, &cp);
+			if (cp != TEXT_BAD && p + n > max)
+				return p;
+		}
+		break;
+	}
+	return max;
+}
+
+static int
+text_user_char(unsigned char c)
+{
+	return c < 0x80 && (isalnum(c) || c == '_' || c == '.' || c == '-');
+}
+
+size_t
+text_irc_username(char *out, const char *in, size_t len)
+{
+	size_t i, o;
+
+	for (i = o = 0; i < len && o < CHAT_IRC_USER_MAX; i++)
+		if (text_user_char((unsigned char)in[i]))
+			out[o++] = in[i];
+	if (o == 0) {
+		strcpy(out, CHAT_IRC_USER_DEFAULT);
+		return strlen(out);
+	}
+	out[o] = '\0';
+	return o;
+}
+
+size_t
+text_irc_realname(char *out, const char *in, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)in;
+	char ch[4];
+	size_t i = 0, o = 0, n;
+
+	/* What is written is whole characters, so stopping at the first one
+	 * that does not fit cuts at a character boundary. */
+	while (i < len) {
+		i += text_clean_char(u + i, len - i, TEXT_KEEP_IRC, ch, &n);
+		if (o + n > CHAT_IRC_REALNAME_MAX)
+			break;
+		memcpy(out + o, ch, n);
+		o += n;
+	}
+	out[o] = '\0';
+	return o;
+}
+
+int
+text_duration(char *out, size_t outlen, unsigned long long secs)
+{
+	static const struct {
+		unsigned long long size;
+		char name;
+	} unit[] = { { 86400, 'd' }, { 3600, 'h' }, { 60, 'm' }, { 1, 's' } };
+	unsigned long long big, small;
+	size_t i;
+
+	for (i = 0; i < 3 && secs < unit[i].size; i++)
+		;
+	big = secs / unit[i].size;
+	if (i == 3 || (small = secs % unit[i].size / unit[i + 1].size) == 0)
+		return snprintf(out, outlen, "%llu%c", big, unit[i].name);
+	return snprintf(out, outlen, "%llu%c%llu%c", big, unit[i].name, small,
+	    unit[i + 1].name);
+}
+
+int
+text_thousands(char *out, size_t outlen, unsigned long long n)
+{
+	char tmp[TEXT_THOUSANDS_LEN], *p = tmp + sizeof tmp;
+	int digits = 0;
+
+	*--p = '\0';
+	do {
+		if (digits > 0 && digits % 3 == 0)
+			*--p = ',';
+		*--p = (char)('0' + n % 10);
+		n /= 10;
+		digits++;
+	} while (n != 0);
+	return snprintf(out, outlen, "%s", p);
 }
