@@ -15,6 +15,7 @@
 
 #include "check_main.h"
 #include "fuzz/fuzz_editor_body.h"
+#include "fuzz/fuzz_irc_body.h"
 #include "fuzz/fuzz_server_body.h"
 
 #define FUZZ_DIR_DEFAULT "tests/fuzz"
@@ -90,6 +91,12 @@ START_TEST(test_editor_regressions)
 }
 END_TEST
 
+START_TEST(test_irc_regressions)
+{
+	(void)replay_dir("regressions", "fuzz_irc", fuzz_irc_one);
+}
+END_TEST
+
 /* The seeds must pass too; finding none means FUZZ_DIR is wrong. */
 START_TEST(test_server_seeds)
 {
@@ -103,6 +110,13 @@ START_TEST(test_editor_seeds)
 {
 	ck_assert_msg(replay_dir("fuzz_editor", "", fuzz_editor_one) > 0,
 	    "no seeds in %s/fuzz_editor", fuzz_dir());
+}
+END_TEST
+
+START_TEST(test_irc_seeds)
+{
+	ck_assert_msg(replay_dir("fuzz_irc", "", fuzz_irc_one) > 0,
+	    "no seeds in %s/fuzz_irc", fuzz_dir());
 }
 END_TEST
 
@@ -125,6 +139,34 @@ START_TEST(test_server_check_fires)
 }
 END_TEST
 
+/* The irc body's checks fire too: a piece outside the line, a command
+ * left in lower case. */
+START_TEST(test_irc_check_fires)
+{
+	static char elsewhere[] = "PING";
+	struct fzi f;
+	struct irc_msg m;
+	char line[] = "ping x";
+
+	memset(&f, 0, sizeof f);
+	f.line = line;
+	f.len = strlen(line);
+	memset(&m, 0, sizeof m);
+	m.command = elsewhere;
+	fzi_check_msg(&f, &m);
+	ck_assert_int_eq(f.failed, 1);
+	ck_assert_ptr_nonnull(strstr(f.why, "outside"));
+	memset(&f, 0, sizeof f);
+	f.line = line;
+	f.len = strlen(line);
+	line[4] = '\0';
+	m.command = line;
+	fzi_check_msg(&f, &m);
+	ck_assert_int_eq(f.failed, 1);
+	ck_assert_ptr_nonnull(strstr(f.why, "uppercased"));
+}
+END_TEST
+
 Suite *
 test_suite(void)
 {
@@ -136,7 +178,10 @@ test_suite(void)
 	tcase_add_test(tc, test_editor_regressions);
 	tcase_add_test(tc, test_server_seeds);
 	tcase_add_test(tc, test_editor_seeds);
+	tcase_add_test(tc, test_irc_regressions);
+	tcase_add_test(tc, test_irc_seeds);
 	tcase_add_test(tc, test_server_check_fires);
+	tcase_add_test(tc, test_irc_check_fires);
 	suite_add_tcase(s, tc);
 	return s;
 }
