@@ -61,7 +61,7 @@ server_setup(struct server *srv, const struct config *cfg)
 	TAILQ_INIT(&srv->rooms);
 	buf_init(&srv->scratch);
 	srv->now_ms = server_now_ms();
-	srv->loop = loop_new();
+	srv->loop = loop_new(LOOP_SELECT);
 	return srv->loop == NULL ? -1 : 0;
 }
 
