@@ -1,7 +1,8 @@
 /*
  * loop.c: the generic half of the event loop: the table of watched fds,
  * timers, the loop clock and dispatch. The readiness backends live in
- * loop_select.c, the timer heap in loop_heap.c. Knows nothing of chat.
+ * loop_select.c and loop_poll.c, the timer heap in loop_heap.c. Knows
+ * nothing of chat.
  */
 #include <assert.h>
 #include <errno.h>
@@ -61,6 +62,7 @@ loop_ops_of(enum loop_backend b)
 	case LOOP_SELECT:
 		return loop_select_ops();
 	case LOOP_POLL:
+		return loop_poll_ops();
 	case LOOP_EPOLL:
 		return NULL;
 	}

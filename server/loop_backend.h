@@ -49,5 +49,6 @@ struct loop_ops {
 };
 
 const struct loop_ops *loop_select_ops(void);
+const struct loop_ops *loop_poll_ops(void);
 
 #endif
