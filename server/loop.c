@@ -1,8 +1,8 @@
 /*
  * loop.c: the generic half of the event loop: the table of watched fds,
  * timers, the loop clock and dispatch. The readiness backends live in
- * loop_select.c and loop_poll.c, the timer heap in loop_heap.c. Knows
- * nothing of chat.
+ * loop_select.c, loop_poll.c and loop_epoll.c, the timer heap in
+ * loop_heap.c. Knows nothing of chat.
  */
 #include <assert.h>
 #include <errno.h>
@@ -64,7 +64,11 @@ loop_ops_of(enum loop_backend b)
 	case LOOP_POLL:
 		return loop_poll_ops();
 	case LOOP_EPOLL:
+#ifdef __linux__
+		return loop_epoll_ops();
+#else
 		return NULL;
+#endif
 	}
 	return NULL;
 }

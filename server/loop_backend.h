@@ -50,5 +50,8 @@ struct loop_ops {
 
 const struct loop_ops *loop_select_ops(void);
 const struct loop_ops *loop_poll_ops(void);
+#ifdef __linux__
+const struct loop_ops *loop_epoll_ops(void);
+#endif
 
 #endif
