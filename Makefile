@@ -51,11 +51,11 @@ $(O)/tests/%.o: tests/%.c
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Iserver -Iclient -Itests -c -o $@ $<
 
 $(O)/libcommon.a: $(COMMON_OBJ)
-	$(AR) rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 $(O)/libserver.a: $(SERVER_OBJ)
-	$(AR) rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 $(O)/libclient.a: $(CLIENT_OBJ)
-	$(AR) rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 
 $(BINDIR)/chatd: $(O)/server/main.o $(O)/libserver.a $(O)/libcommon.a
 	@mkdir -p $(dir $@)

@@ -22,7 +22,7 @@ struct hmap {
 };
 
 #define HMAP_ENTRY(node, type, member) \
-	((type *)(void *)((char *)(node) - offsetof(type, member)))
+	((type *)(void *)((char *)(node)-offsetof(type, member)))
 
 void hmap_init(struct hmap *);
 /* Free the bucket array (the entries are the caller's). */

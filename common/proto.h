@@ -60,7 +60,7 @@
 #define CHATD_ACCEPT_PAUSE_MS  100
 #define CHATD_CRON_MS          1000
 /* A closing connection gets this long to take what is queued for it. */
-#define CHATD_LINGER_MS 10000
+#define CHATD_LINGER_MS        10000
 
 /*
  * The UDP timestamp service (chatd-v2 §8): datagrams of 1..MAX_DATA bytes

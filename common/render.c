@@ -120,15 +120,18 @@ render_reply(struct buf *out, const struct ev *ev)
 	switch (ev->code) {
 	case R_WELCOME:
 		return buf_printf(out,
-		    "welcome to chatd, %s! you are in #%s; type /help for commands",
+		    "welcome to chatd, %s! you are in #%s; type /help for "
+		    "commands",
 		    ev->nick, ev->room);
 	case R_WELCOME_PASS:
 		return buf_printf(out,
-		    "welcome to chatd, %s! this server needs a password: /pass PASSWORD",
+		    "welcome to chatd, %s! this server needs a password: /pass "
+		    "PASSWORD",
 		    ev->nick);
 	case R_PASS_OK:
 		return buf_printf(out,
-		    "password accepted; you are in #%s; type /help for commands",
+		    "password accepted; you are in #%s; type /help for "
+		    "commands",
 		    ev->room);
 	case R_NICK_SAME:
 		return buf_printf(out, "you are already %s", ev->nick);
@@ -158,9 +161,10 @@ render_reply(struct buf *out, const struct ev *ev)
 		    (unsigned long long)(ev->num[0] > 0 ? ev->num[0] : 0));
 		text_duration(since, sizeof since,
 		    (unsigned long long)(ev->num[1] > 0 ? ev->num[1] : 0));
-		return buf_printf(out, "%s: in %s, idle %s, connected %s ago%s%s%s",
-		    ev->nick, *ev->text != '\0' ? ev->text : "no room", idle,
-		    since, ev->target != NULL ? ", away: " : "",
+		return buf_printf(out,
+		    "%s: in %s, idle %s, connected %s ago%s%s%s", ev->nick,
+		    *ev->text != '\0' ? ev->text : "no room", idle, since,
+		    ev->target != NULL ? ", away: " : "",
 		    ev->target != NULL ? ev->target : "",
 		    (ev->flags & EV_F_IRC) ? ", irc" : "");
 	case R_LIST_HEAD:
@@ -189,11 +193,13 @@ render_reply(struct buf *out, const struct ev *ev)
 		return buf_append_str(out, "cluster link restored");
 	case R_CLUSTER_LOSS:
 		return buf_printf(out,
-		    "cluster link: %lld messages from this server did not reach the others",
+		    "cluster link: %lld messages from this server did not "
+		    "reach the others",
 		    n);
 	case R_NICK_SPLIT:
 		return buf_printf(out,
-		    "your nick %s was taken elsewhere while the cluster was split; you are now %s",
+		    "your nick %s was taken elsewhere while the cluster was "
+		    "split; you are now %s",
 		    ev->nick, ev->target);
 	default:
 		return buf_append_str(out, ev->text != NULL ? ev->text : "");
@@ -207,19 +213,23 @@ render_error(struct buf *out, const struct ev *ev)
 		return -1;
 	switch (ev->code) {
 	case E_PASS_NEEDED:
-		return buf_append_str(out, "password required (/pass PASSWORD)");
+		return buf_append_str(
+		    out, "password required (/pass PASSWORD)");
 	case E_LINE_TOO_LONG:
 		return buf_printf(
 		    out, "line too long (max %lld bytes), dropped", ev->num[0]);
 	case E_NICK_INVALID:
 		return buf_printf(out,
-		    "invalid nickname %s (1-%d characters: a letter, then letters, digits, _ or -)",
+		    "invalid nickname %s (1-%d characters: a letter, then "
+		    "letters, digits, _ or -)",
 		    ev->nick, CHAT_NICK_MAX);
 	case E_NICK_IN_USE:
-		return buf_printf(out, "nickname %s is already in use", ev->nick);
+		return buf_printf(
+		    out, "nickname %s is already in use", ev->nick);
 	case E_ROOM_INVALID:
 		return buf_printf(out,
-		    "invalid room name %s (1-%d characters: letters, digits, _ or -)",
+		    "invalid room name %s (1-%d characters: letters, digits, _ "
+		    "or -)",
 		    ev->room, CHAT_ROOM_MAX);
 	case E_ALREADY_IN:
 		return buf_printf(out, "you are already in #%s", ev->room);
@@ -234,7 +244,8 @@ render_error(struct buf *out, const struct ev *ev)
 	case E_PASS_WRONG:
 		return buf_append_str(out, "wrong password");
 	case E_PASS_CLOSING:
-		return buf_append_str(out, "wrong password, closing connection");
+		return buf_append_str(
+		    out, "wrong password, closing connection");
 	case E_LOGIN_TIMEOUT:
 		return buf_append_str(out, "login timeout");
 	case E_SERVER_FULL:
@@ -261,8 +272,8 @@ render_error(struct buf *out, const struct ev *ev)
 		return buf_printf(
 		    out, "you are in too many rooms to join #%s", ev->room);
 	case E_TOO_SLOW:
-		return buf_printf(out, "disconnected: too slow (%lld bytes unsent)",
-		    ev->num[0]);
+		return buf_printf(out,
+		    "disconnected: too slow (%lld bytes unsent)", ev->num[0]);
 	case E_CLUSTER_DOWN:
 		return buf_append_str(out, "cluster unavailable");
 	case E_CLUSTER_LATER:
@@ -298,10 +309,10 @@ render_body(struct buf *out, const struct ev *ev, int self)
 		rv = buf_printf(out, "%s has joined #%s", ev->nick, ev->room);
 		break;
 	case EV_PART:
-		rv = ev->len > 0 ? buf_printf(out, "%s has left #%s (%s)",
-				       ev->nick, ev->room, ev->text) :
-				   buf_printf(out, "%s has left #%s", ev->nick,
-				       ev->room);
+		rv = ev->len > 0 ?
+		    buf_printf(out, "%s has left #%s (%s)", ev->nick, ev->room,
+			ev->text) :
+		    buf_printf(out, "%s has left #%s", ev->nick, ev->room);
 		break;
 	case EV_QUIT:
 		rv = buf_printf(out, "%s has quit (%s)", ev->nick,
@@ -312,10 +323,11 @@ render_body(struct buf *out, const struct ev *ev, int self)
 		    out, "%s is now known as %s", ev->nick, ev->target);
 		break;
 	case EV_TOPIC:
-		rv = ev->len > 0 ? buf_printf(out, "%s set the topic of #%s: %s",
-				       ev->nick, ev->room, ev->text) :
-				   buf_printf(out, "%s cleared the topic of #%s",
-				       ev->nick, ev->room);
+		rv = ev->len > 0 ?
+		    buf_printf(out, "%s set the topic of #%s: %s", ev->nick,
+			ev->room, ev->text) :
+		    buf_printf(
+			out, "%s cleared the topic of #%s", ev->nick, ev->room);
 		break;
 	case EV_KICK:
 		rv = ev->len > 0 ?

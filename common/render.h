@@ -38,7 +38,7 @@ const char *render_quit_reason(enum ev_quit why, const char *text);
 
 /* Append an error or a notice line with free text: the common case of
  * EV_ERROR E_TEXT / EV_REPLY R_TEXT. */
-int render_notice(struct buf *out, int64_t time_ms, int error,
-    const char *text);
+int render_notice(
+    struct buf *out, int64_t time_ms, int error, const char *text);
 
 #endif

@@ -221,8 +221,8 @@ chat_enter(struct chat *chat, struct user *u)
 }
 
 void
-chat_quit(struct chat *chat, struct user *u, enum ev_quit why,
-    const char *reason)
+chat_quit(
+    struct chat *chat, struct user *u, enum ev_quit why, const char *reason)
 {
 	char msgid[CHAT_MSGID_MAX + 1];
 	struct member *m;
@@ -282,8 +282,8 @@ chat_away(struct chat *chat, struct user *u, const char *text)
 }
 
 int
-chat_say(struct chat *chat, struct user *u, const char *name,
-    const char *text, size_t len, unsigned flags, const char *tags)
+chat_say(struct chat *chat, struct user *u, const char *name, const char *text,
+    size_t len, unsigned flags, const char *tags)
 {
 	char msgid[CHAT_MSGID_MAX + 1];
 	struct room *r;
@@ -308,8 +308,8 @@ chat_say(struct chat *chat, struct user *u, const char *name,
 }
 
 int
-chat_tell(struct chat *chat, struct user *u, const char *nick,
-    const char *text, size_t len, unsigned flags, const char *tags)
+chat_tell(struct chat *chat, struct user *u, const char *nick, const char *text,
+    size_t len, unsigned flags, const char *tags)
 {
 	char msgid[CHAT_MSGID_MAX + 1];
 	struct user *to;
@@ -344,12 +344,14 @@ chat_tell(struct chat *chat, struct user *u, const char *nick,
 void
 chat_free(struct chat *chat)
 {
-	struct user *u;
+	struct user *u, *next;
 
 	/* Users belong to their connections, which are gone by now; any
-	 * left are freed without a word. */
-	while ((u = TAILQ_FIRST(&chat->users)) != NULL)
+	 * left are freed without a word (a quit at shutdown tells nobody). */
+	for (u = TAILQ_FIRST(&chat->users); u != NULL; u = next) {
+		next = TAILQ_NEXT(u, entry);
 		chat_user_free(chat, u);
+	}
 	hmap_free(&chat->nicks);
 	hmap_free(&chat->room_names);
 }

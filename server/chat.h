@@ -33,7 +33,7 @@ struct user {
 	char nick[CHAT_NICK_MAX + 1]; /* "" until it first held one */
 	char username[CHAT_IRC_USER_MAX + 1];
 	char realname[CHAT_IRC_REALNAME_MAX + 1];
-	char *away; /* NULL: here */
+	char *away;  /* NULL: here */
 	unsigned id; /* its connection's, for logs */
 	unsigned irc : 1;
 	unsigned visible : 1; /* registered or logged in: others see it */
@@ -113,8 +113,8 @@ struct chat {
 /* chat_join, chat_part flags. */
 #define CHAT_F_QUIET_SELF 0x1 /* the actor gets no view of its action */
 
-void chat_init(struct chat *, const struct chat_sink *, void *sink_arg,
-    struct history *);
+void chat_init(
+    struct chat *, const struct chat_sink *, void *sink_arg, struct history *);
 /* Free every room and user (no events). */
 void chat_free(struct chat *);
 
@@ -149,12 +149,12 @@ void chat_away(struct chat *, struct user *, const char *text);
 int chat_join(struct chat *, struct user *, const char *name, unsigned flags);
 int chat_part(
     struct chat *, struct user *, struct room *, const char *reason, unsigned);
-int chat_topic(struct chat *, struct user *, struct room *, const char *text,
-    size_t len);
+int chat_topic(
+    struct chat *, struct user *, struct room *, const char *text, size_t len);
 int chat_kick(struct chat *, struct user *, struct room *, const char *nick,
     const char *reason);
-int chat_op(struct chat *, struct user *, struct room *, const char *nick,
-    int give);
+int chat_op(
+    struct chat *, struct user *, struct room *, const char *nick, int give);
 
 /* Messages: flags are EV_F_ACTION, EV_F_NOTICE, EV_F_CTCP, EV_F_TAGMSG;
  * tags are IRC client-only tags (or NULL). */

@@ -15,7 +15,7 @@
 /* Reads of leftover input before closing, so close() sends FIN, not RST. */
 #define CONN_DISCARD_READS 4
 /* The longest wait for a flood-controlled connection: a day. */
-#define CONN_WAIT_MAX_MS (24 * 3600 * 1000)
+#define CONN_WAIT_MAX_MS   (24 * 3600 * 1000)
 
 static void conn_on_read(struct loop *, int, void *);
 static void conn_on_write(struct loop *, int, void *);
@@ -33,7 +33,8 @@ static void conn_unflush(struct conn *);
 static void conn_free(struct conn *);
 
 void
-conn_set_init(struct conn_set *set, struct loop *l, const struct conn_limits *lim)
+conn_set_init(
+    struct conn_set *set, struct loop *l, const struct conn_limits *lim)
 {
 	memset(set, 0, sizeof *set);
 	set->loop = l;
@@ -48,9 +49,12 @@ conn_set_init(struct conn_set *set, struct loop *l, const struct conn_limits *li
 void
 conn_set_free(struct conn_set *set)
 {
-	struct conn *c;
+	struct conn *c, *next;
 
-	while ((c = TAILQ_FIRST(&set->all)) != NULL) {
+	/* Freeing one connection never frees another: its owner is told
+	 * nothing that could reach the others. */
+	for (c = TAILQ_FIRST(&set->all); c != NULL; c = next) {
+		next = TAILQ_NEXT(c, entry);
 		conn_unwait(c);
 		conn_unflush(c);
 		if (c->failing)
@@ -205,8 +209,8 @@ conn_on_read(struct loop *l, int fd, void *arg)
 		;
 	if (n == -1) {
 		if (errno != EAGAIN && errno != EWOULDBLOCK)
-			conn_fail(c, errno == ECONNRESET ? CONN_RESET : CONN_ERROR,
-			    0);
+			conn_fail(c,
+			    errno == ECONNRESET ? CONN_RESET : CONN_ERROR, 0);
 		return;
 	}
 	if (n == 0)
@@ -229,7 +233,8 @@ conn_tokens(const struct conn *c)
 	double t;
 
 	t = c->tokens +
-	    (double)(loop_now(c->set->loop) - c->refilled_ms) * lim->rate / 1000.0;
+	    (double)(loop_now(c->set->loop) - c->refilled_ms) * lim->rate /
+		1000.0;
 	return t > lim->burst ? lim->burst : t;
 }
 
@@ -327,7 +332,8 @@ conn_wait_ms(struct conn_set *set)
 	double need, ms;
 	int64_t best = -1;
 
-	TAILQ_FOREACH (c, &set->waiting, wait_entry) {
+	TAILQ_FOREACH(c, &set->waiting, wait_entry)
+	{
 		if (c->paused)
 			continue;
 		if (set->lim.rate <= 0 || (need = 1.0 - conn_tokens(c)) <= 0)
@@ -358,7 +364,8 @@ conn_run_waiting(struct conn_set *set)
 		conn_update(c);
 	}
 	if ((ms = conn_wait_ms(set)) >= 0)
-		loop_timer_start(set->loop, &set->wake, ms, 0, conn_on_wake, set);
+		loop_timer_start(
+		    set->loop, &set->wake, ms, 0, conn_on_wake, set);
 	else
 		loop_timer_stop(set->loop, &set->wake);
 }
@@ -391,7 +398,8 @@ conn_room(struct conn *c, size_t n)
 		return 0;
 	if (c->out.bytes + n > c->set->lim.max_queue) {
 		if (!c->failing)
-			log_warn("client %u too slow: %zu bytes queued, dropping",
+			log_warn(
+			    "client %u too slow: %zu bytes queued, dropping",
 			    c->id, c->out.bytes);
 		conn_fail(c, CONN_SLOW, n);
 		return 0;
@@ -632,7 +640,8 @@ conn_trim_all(struct conn_set *set)
 {
 	struct conn *c;
 
-	TAILQ_FOREACH (c, &set->all, entry) {
+	TAILQ_FOREACH(c, &set->all, entry)
+	{
 		outq_trim(&c->out);
 		buf_release(&c->in.buf, 0);
 	}

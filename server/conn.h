@@ -117,13 +117,14 @@ struct conn {
 	unsigned killed : 1;   /* killed while failing: no lingering */
 	unsigned telnet_on : 1;
 
-	TAILQ_ENTRY(conn) entry;      /* set->all */
+	TAILQ_ENTRY(conn) entry;       /* set->all */
 	TAILQ_ENTRY(conn) flush_entry; /* set->flush */
 	TAILQ_ENTRY(conn) wait_entry;  /* set->waiting */
 	TAILQ_ENTRY(conn) dead_entry;  /* set->failed or set->dead */
 };
 
-void conn_set_init(struct conn_set *, struct loop *, const struct conn_limits *);
+void conn_set_init(
+    struct conn_set *, struct loop *, const struct conn_limits *);
 /* Free every connection (their owners are released first). */
 void conn_set_free(struct conn_set *);
 

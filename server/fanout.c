@@ -57,8 +57,8 @@ fanout_free(struct fanout *f)
 }
 
 void
-fanout_set_render(struct fanout *f, unsigned first, unsigned n,
-    fanout_render_fn *fn)
+fanout_set_render(
+    struct fanout *f, unsigned first, unsigned n, fanout_render_fn fn)
 {
 	unsigned i;
 
@@ -101,8 +101,8 @@ fanout_trim(struct fanout *f, struct chat *chat)
 	struct room *r;
 
 	(void)f;
-	TAILQ_FOREACH (r, &chat->rooms, entry)
-		fanout_room_gone(NULL, r);
+	TAILQ_FOREACH(r, &chat->rooms, entry)
+	fanout_room_gone(NULL, r);
 	buf_release(&f->own, 0);
 }
 
@@ -119,7 +119,7 @@ static void
 fanout_self(struct fanout_event *fe, struct endpoint *ep)
 {
 	struct fanout *f = fe->f;
-	fanout_render_fn *fn = f->render[ep->variant];
+	fanout_render_fn fn = f->render[ep->variant];
 
 	buf_truncate(&f->own, 0);
 	if (fn == NULL || fn(&f->own, fe->ev, 1, ep->variant) != 1)
@@ -146,8 +146,8 @@ fanout_one(struct fanout_event *fe, struct user *u, struct room *r)
 	b = &f->scratch[v];
 	if (fe->state[v] == REND_NONE) {
 		buf_truncate(b, 0);
-		switch (f->render[v] != NULL ? f->render[v](b, fe->ev, 0, v) :
-					       0) {
+		switch (
+		    f->render[v] != NULL ? f->render[v](b, fe->ev, 0, v) : 0) {
 		case 1:
 			fe->state[v] = REND_DONE;
 			f->stats.renders++;
@@ -182,8 +182,8 @@ fanout_one(struct fanout_event *fe, struct user *u, struct room *r)
 }
 
 static void
-fanout_to(struct fanout_event *fe, struct user *u, struct user *self,
-    struct room *r)
+fanout_to(
+    struct fanout_event *fe, struct user *u, struct user *self, struct room *r)
 {
 	if (u == self) {
 		if (u->ep != NULL && u->ep->conn != NULL)
@@ -208,9 +208,9 @@ fanout_emit(void *arg, const struct ev *ev, const struct rcpt *rc)
 		fanout_to(&fe, rc->user, rc->self, NULL);
 		break;
 	case RCPT_ROOM:
-		TAILQ_FOREACH (m, &rc->room->members, in_room)
-			if (m->user != rc->except)
-				fanout_to(&fe, m->user, rc->self, rc->room);
+		TAILQ_FOREACH(m, &rc->room->members, in_room)
+		if (m->user != rc->except)
+			fanout_to(&fe, m->user, rc->self, rc->room);
 		break;
 	case RCPT_NEIGHBOURS:
 		/* Each neighbour once, however many rooms it shares. */
@@ -219,12 +219,12 @@ fanout_emit(void *arg, const struct ev *ev, const struct rcpt *rc)
 		rc->user->mark = f->mark;
 		if (rc->self != NULL)
 			fanout_to(&fe, rc->self, rc->self, NULL);
-		TAILQ_FOREACH (m, &rc->user->rooms, in_user)
-			TAILQ_FOREACH (n, &m->room->members, in_room)
-				if (n->user->mark != f->mark) {
-					n->user->mark = f->mark;
-					fanout_one(&fe, n->user, m->room);
-				}
+		TAILQ_FOREACH(m, &rc->user->rooms, in_user)
+		TAILQ_FOREACH(n, &m->room->members, in_room)
+		if (n->user->mark != f->mark) {
+			n->user->mark = f->mark;
+			fanout_one(&fe, n->user, m->room);
+		}
 		break;
 	}
 }

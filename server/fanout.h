@@ -40,7 +40,7 @@ struct endpoint {
  * the actor. Returns 1 when rendered, 0 when this recipient gets nothing,
  * -1 on error.
  */
-typedef int fanout_render_fn(
+typedef int (*fanout_render_fn)(
     struct buf *out, const struct ev *, int self, unsigned variant);
 
 struct fanout_stats {
@@ -50,7 +50,7 @@ struct fanout_stats {
 };
 
 struct fanout {
-	fanout_render_fn *render[FANOUT_VARIANTS];
+	fanout_render_fn render[FANOUT_VARIANTS];
 	struct buf scratch[FANOUT_VARIANTS]; /* the current event's */
 	struct buf own;                      /* one recipient's rendering */
 	uint32_t mark;
@@ -61,7 +61,7 @@ void fanout_init(struct fanout *);
 void fanout_free(struct fanout *);
 /* Variants first .. first + n - 1 render with fn. */
 void fanout_set_render(
-    struct fanout *, unsigned first, unsigned n, fanout_render_fn *fn);
+    struct fanout *, unsigned first, unsigned n, fanout_render_fn fn);
 /* Let go of idle rooms' pages (once in a while). */
 void fanout_trim(struct fanout *, struct chat *);
 

@@ -19,10 +19,11 @@
 #include "loop.h"
 #include "server.h"
 
-#define MAIN_MIN_QUEUE    1024
+#define MAIN_MIN_QUEUE 1024
 /* The queue limit must fit a size_t and a long long, wherever it runs. */
-#define MAIN_MAX_QUEUE \
-	((long long)(SIZE_MAX / 2 < LLONG_MAX / 2 ? SIZE_MAX / 2 : LLONG_MAX / 2))
+#define MAIN_MAX_QUEUE                                             \
+	((long long)(SIZE_MAX / 2 < LLONG_MAX / 2 ? SIZE_MAX / 2 : \
+						    LLONG_MAX / 2))
 #define MAIN_MIN_LINE     16
 #define MAIN_MAX_LINE     (1024 * 1024)
 #define MAIN_MAX_RATE     1e6
@@ -112,8 +113,7 @@ main_usage(FILE *f)
 	    "  -v, --verbose            log more;  -q, --quiet  log less\n"
 	    "  -h, --help               this help; -V, --version  the "
 	    "version\n",
-	    CHAT_DEFAULT_PORT, CHATD_MAX_CLIENTS,
-	    main_max_clients(LOOP_SELECT),
+	    CHAT_DEFAULT_PORT, CHATD_MAX_CLIENTS, main_max_clients(LOOP_SELECT),
 	    CHATD_MAX_QUEUE, CHAT_MAX_LINE, CHATD_RATE, CHATD_BURST,
 	    CHATD_LOGIN_TIMEOUT);
 }

@@ -59,8 +59,8 @@ stream_init(struct stream *s)
 }
 
 int
-stream_put(struct stream *s, const void *p, size_t n, struct page **pg,
-    uint32_t *off)
+stream_put(
+    struct stream *s, const void *p, size_t n, struct page **pg, uint32_t *off)
 {
 	struct page *cur = s->cur;
 	size_t cap;
@@ -212,7 +212,9 @@ outq_write(struct outq *q, int fd, int *all)
 	*all = 1;
 	if (q->count == 0)
 		return 0;
-	n = q->count < OUTQ_IOV ? q->count : OUTQ_IOV;
+	n = q->count;
+	if (n > OUTQ_IOV)
+		n = OUTQ_IOV;
 	for (i = 0; i < n; i++) {
 		s = &q->segs[(q->head + i) & (q->cap - 1)];
 		iov[i].iov_base = s->pg->data + s->off;

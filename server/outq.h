@@ -47,8 +47,8 @@ struct stream {
 void stream_init(struct stream *);
 /* Copy n bytes into the stream; *pg and *off say where they went (the
  * page is not referenced for the caller). 0, or -1 with errno ENOMEM. */
-int stream_put(struct stream *, const void *p, size_t n, struct page **pg,
-    uint32_t *off);
+int stream_put(
+    struct stream *, const void *p, size_t n, struct page **pg, uint32_t *off);
 /* Let go of the current page (it lives on while queues use it). */
 void stream_release(struct stream *);
 

@@ -129,8 +129,8 @@ text_quit(struct text_session *s, enum ev_quit why, const char *reason)
 	loop_timer_stop(s->srv->loop, &s->login);
 	chat_quit(&s->srv->chat, s->user, why, reason);
 	s->srv->stats.quits[why]++;
-	log_info("client %u (%s) disconnected: %s", s->user->id,
-	    s->user->nick, render_quit_reason(why, NULL));
+	log_info("client %u (%s) disconnected: %s", s->user->id, s->user->nick,
+	    render_quit_reason(why, NULL));
 }
 
 void

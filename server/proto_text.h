@@ -44,8 +44,8 @@ void text_cmd_enter_room(struct text_session *, const char *room);
 
 /* Send one line made from ev to this user alone. */
 void text_send_ev(struct text_session *, const struct ev *);
-void text_send_code(struct text_session *, enum ev_kind, enum ev_code,
-    const struct ev *args);
+void text_send_code(
+    struct text_session *, enum ev_kind, enum ev_code, const struct ev *args);
 /* Leave: quit the core with why (and reason), then close after flush. */
 void text_leave(struct text_session *, enum ev_quit, const char *reason);
 

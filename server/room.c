@@ -35,9 +35,9 @@ chat_member(const struct user *u, const struct room *r)
 	struct member *m;
 
 	/* A user is in at most CHAT_ROOMS_MAX rooms: a short walk. */
-	TAILQ_FOREACH (m, &u->rooms, in_user)
-		if (m->room == r)
-			return m;
+	TAILQ_FOREACH(m, &u->rooms, in_user)
+	if (m->room == r)
+		return m;
 	return NULL;
 }
 
@@ -169,8 +169,8 @@ chat_join(struct chat *chat, struct user *u, const char *name, unsigned flags)
 }
 
 int
-chat_part(struct chat *chat, struct user *u, struct room *r,
-    const char *reason, unsigned flags)
+chat_part(struct chat *chat, struct user *u, struct room *r, const char *reason,
+    unsigned flags)
 {
 	char msgid[CHAT_MSGID_MAX + 1];
 	struct member *m;
@@ -202,8 +202,8 @@ room_op_check(const struct user *u, const struct room *r, struct member **m)
 }
 
 int
-chat_topic(struct chat *chat, struct user *u, struct room *r,
-    const char *text, size_t len)
+chat_topic(struct chat *chat, struct user *u, struct room *r, const char *text,
+    size_t len)
 {
 	char msgid[CHAT_MSGID_MAX + 1];
 	struct member *m;
@@ -304,8 +304,8 @@ chat_rooms_sorted(const struct chat *chat)
 	if (chat->nrooms == 0 ||
 	    (v = calloc((size_t)chat->nrooms, sizeof *v)) == NULL)
 		return NULL;
-	TAILQ_FOREACH (r, &chat->rooms, entry)
-		v[n++] = r;
+	TAILQ_FOREACH(r, &chat->rooms, entry)
+	v[n++] = r;
 	qsort(v, n, sizeof *v, room_cmp);
 	return v;
 }

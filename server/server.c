@@ -296,7 +296,8 @@ server_on_accept(struct loop *l, int lfd, void *arg)
 			}
 			/* ENFILE, ENOBUFS, ENOMEM: retrying at once would
 			 * only spin. */
-			log_warn("accept: %s; pausing new connections for %d ms",
+			log_warn(
+			    "accept: %s; pausing new connections for %d ms",
 			    strerror(errno), CHATD_ACCEPT_PAUSE_MS);
 			server_pause_accept(srv, 1);
 			return;
@@ -381,8 +382,8 @@ server_log_stats(struct server *srv)
 	struct conn *c;
 	size_t queued = 0;
 
-	TAILQ_FOREACH (c, &srv->conns.all, entry)
-		queued += conn_queued(c);
+	TAILQ_FOREACH(c, &srv->conns.all, entry)
+	queued += conn_queued(c);
 	log_info("stats: clients=%d users=%d rooms=%d lines_in=%llu "
 		 "lines_out=%llu bytes_in=%llu bytes_out=%llu queued=%zu "
 		 "shared_pages=%zu shared_bytes=%zu renders=%llu "

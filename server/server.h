@@ -45,8 +45,8 @@ struct server {
 
 	int listeners[SERVER_MAX_LISTENERS];
 	int nlisteners;
-	int made_unix; /* we created cfg.unix_path: remove it at the end */
-	int spare_fd;  /* given up to accept on EMFILE */
+	int made_unix;     /* we created cfg.unix_path: remove it at the end */
+	int spare_fd;      /* given up to accept on EMFILE */
 	struct hmap addrs; /* connections per address */
 
 	struct loop_timer cron;

@@ -111,8 +111,7 @@ cmd_usage(struct text_session *s, const char *name)
 
 /* An error code from the core, with the name it is about. */
 static void
-cmd_error(struct text_session *s, int code, const char *nick,
-    const char *room)
+cmd_error(struct text_session *s, int code, const char *nick, const char *room)
 {
 	struct ev ev;
 
@@ -125,14 +124,15 @@ cmd_error(struct text_session *s, int code, const char *nick,
 /* Clean a line (chatd-v2 §2) into a stack buffer when it fits one, else
  * into the heap; *heap is what to free. NULL when out of memory. */
 static char *
-text_cleaned(char *stack, size_t stacklen, const char *line, size_t *len,
-    char **heap)
+text_cleaned(
+    char *stack, size_t stacklen, const char *line, size_t *len, char **heap)
 {
-	char *out = stack;
+	char *out;
 
 	*heap = NULL;
-	if (3 * *len + 1 > stacklen &&
-	    (out = *heap = malloc(3 * *len + 1)) == NULL)
+	if (3 * *len + 1 <= stacklen)
+		out = stack;
+	else if ((out = *heap = malloc(3 * *len + 1)) == NULL)
 		return NULL;
 	*len = text_clean(out, line, *len, TEXT_CLEAN_TEXT);
 	return out;
@@ -296,10 +296,10 @@ cmd_who(struct text_session *s, char *args)
 
 	(void)args;
 	buf_init(&b);
-	TAILQ_FOREACH (m, &r->members, in_room)
-		if (buf_printf(&b, "%s%s%s", buf_len(&b) > 0 ? ", " : "",
-			m->op ? "@" : "", m->user->nick) == -1)
-			break;
+	TAILQ_FOREACH(m, &r->members, in_room)
+	if (buf_printf(&b, "%s%s%s", buf_len(&b) > 0 ? ", " : "",
+		m->op ? "@" : "", m->user->nick) == -1)
+		break;
 	if (buf_append(&b, "", 1) == 0) {
 		memset(&ev, 0, sizeof ev);
 		ev.room = r->name;
@@ -538,10 +538,10 @@ cmd_whois(struct text_session *s, char *args)
 		return;
 	}
 	buf_init(&b);
-	TAILQ_FOREACH (m, &u->rooms, in_user)
-		if (buf_printf(&b, "%s#%s", buf_len(&b) > 0 ? " " : "",
-			m->room->name) == -1)
-			break;
+	TAILQ_FOREACH(m, &u->rooms, in_user)
+	if (buf_printf(
+		&b, "%s#%s", buf_len(&b) > 0 ? " " : "", m->room->name) == -1)
+		break;
 	if (buf_append(&b, "", 1) == 0) {
 		memset(&ev, 0, sizeof ev);
 		ev.nick = u->nick;

@@ -41,10 +41,12 @@
 #include <unistd.h>
 
 #include "buf.h"
-#include "client.h"
+#include "chat.h"
+#include "conn.h"
 #include "log.h"
 #include "loop.h"
 #include "proto.h"
+#include "proto_text.h"
 #include "server.h"
 #include "text.h"
 
@@ -60,13 +62,13 @@
 #define FZS_NOTICE_SLACK      256
 
 struct fzs_peer {
-	int fd;           /* our end; -1 once closed */
-	int wr_shut;      /* we sent EOF */
-	int stalled;      /* not reading: output piles up */
-	int eof;          /* the server closed its side */
-	int blocked;      /* last seen: a short write pending */
-	struct client *c; /* server side; NULL once freed */
-	struct buf line;  /* received, not yet a whole line */
+	int fd;          /* our end; -1 once closed */
+	int wr_shut;     /* we sent EOF */
+	int stalled;     /* not reading: output piles up */
+	int eof;         /* the server closed its side */
+	int blocked;     /* last seen: a short write pending */
+	struct conn *c;  /* server side; NULL once freed */
+	struct buf line; /* received, not yet a whole line */
 };
 
 struct fzs {
@@ -257,56 +259,94 @@ fzs_read_all(struct fzs *f)
 	}
 }
 
+/* The core's bookkeeping: nicks, rooms and memberships agree. */
+static void
+fzs_observe_core(struct fzs *f)
+{
+	struct chat *chat = &f->srv.chat;
+	struct member *m;
+	struct user *u;
+	struct room *r;
+	int n = 0, members, ops;
+
+	TAILQ_FOREACH(u, &chat->users, entry)
+	{
+		if (u->held && chat_nick_holder(chat, u->nick) != u)
+			fzs_fail(f, "nick %s does not find its user", u->nick);
+		if (u->visible)
+			n++;
+		members = 0;
+		TAILQ_FOREACH(m, &u->rooms, in_user)
+		{
+			members++;
+			if (m->user != u)
+				fzs_fail(f, "a membership of %s is another's",
+				    u->nick);
+		}
+		if (members != u->nrooms)
+			fzs_fail(f, "%s counts %d rooms, is in %d", u->nick,
+			    u->nrooms, members);
+	}
+	if (n != chat->nusers)
+		fzs_fail(f, "nusers %d, %d visible", chat->nusers, n);
+	n = 0;
+	TAILQ_FOREACH(r, &chat->rooms, entry)
+	{
+		n++;
+		members = ops = 0;
+		TAILQ_FOREACH(m, &r->members, in_room)
+		{
+			members++;
+			ops += m->op;
+			if (m->room != r || chat_member(m->user, r) != m)
+				fzs_fail(
+				    f, "a member of #%s is elsewhere", r->name);
+		}
+		if (members != r->count || members == 0)
+			fzs_fail(f, "#%s counts %d, has %d members", r->name,
+			    r->count, members);
+		if (ops != r->nops || ops == 0)
+			fzs_fail(f, "#%s counts %d operators, has %d", r->name,
+			    r->nops, ops);
+		if (chat_find_room(chat, r->name) != r)
+			fzs_fail(f, "#%s is not found by name", r->name);
+	}
+	if (n != chat->nrooms)
+		fzs_fail(f, "nrooms %d, list holds %d", chat->nrooms, n);
+}
+
 /* The server's own bookkeeping, and which of our clients still exist. */
 static void
 fzs_observe(struct fzs *f)
 {
 	struct server *srv = &f->srv;
-	struct client *c;
-	struct room *r;
-	int n = 0, members, i, found;
+	const struct text_session *s;
+	struct conn *c;
+	int n = 0, i, found;
 	size_t in_max = CHATD_READ_CHUNK + srv->cfg.max_line + 2;
 
-	TAILQ_FOREACH(c, &srv->clients, entry)
+	TAILQ_FOREACH(c, &srv->conns.all, entry)
 	{
 		n++;
-		if (buf_len(&c->out) > srv->cfg.max_queue)
+		if (conn_queued(c) > srv->cfg.max_queue)
 			fzs_fail(f, "client %u queues %zu bytes, max_queue %zu",
-			    c->id, buf_len(&c->out), srv->cfg.max_queue);
+			    c->id, conn_queued(c), srv->cfg.max_queue);
 		if (buf_len(&c->in.buf) > in_max)
 			fzs_fail(f, "client %u holds %zu input bytes", c->id,
 			    buf_len(&c->in.buf));
-		if (client_find_nick(srv, c->nick) != c)
-			fzs_fail(
-			    f, "nick %s does not find its client", c->nick);
-		if (!c->dead && !c->closing && c->authed && c->room == NULL)
-			fzs_fail(f, "client %u is in no room", c->id);
-		if (!c->authed && c->room != NULL)
-			fzs_fail(
-			    f, "client %u is in a room without /pass", c->id);
+		if ((s = c->owner) == NULL || s->gone)
+			continue;
+		/* Signed in implies in exactly one room; not signed in,
+		 * in none and seen by nobody. */
+		if (s->authed && s->user->nrooms != 1 && conn_is_open(c))
+			fzs_fail(f, "client %u is in %d rooms", c->id,
+			    s->user->nrooms);
+		if (!s->authed && (s->user->nrooms != 0 || s->user->visible))
+			fzs_fail(f, "client %u is seen without /pass", c->id);
 	}
-	if (n != srv->nclients)
-		fzs_fail(f, "nclients %d, list holds %d", srv->nclients, n);
-	n = 0;
-	TAILQ_FOREACH(r, &srv->rooms, entry)
-	{
-		n++;
-		members = 0;
-		TAILQ_FOREACH(c, &r->members, room_entry)
-		{
-			members++;
-			if (c->room != r)
-				fzs_fail(f,
-				    "a member of #%s thinks it is "
-				    "elsewhere",
-				    r->name);
-		}
-		if (members != r->count || members == 0)
-			fzs_fail(f, "#%s counts %d, has %d members", r->name,
-			    r->count, members);
-	}
-	if (n != srv->nrooms)
-		fzs_fail(f, "nrooms %d, list holds %d", srv->nrooms, n);
+	if (n != srv->conns.count)
+		fzs_fail(f, "count %d, list holds %d", srv->conns.count, n);
+	fzs_observe_core(f);
 	/* Pointers are only compared until found in the list: no client is
 	 * created after the start, so a freed address cannot come back. */
 	for (i = 0; i < f->npeers; i++) {
@@ -315,7 +355,7 @@ fzs_observe(struct fzs *f)
 		if (pe->c == NULL)
 			continue;
 		found = 0;
-		TAILQ_FOREACH(c, &srv->clients, entry)
+		TAILQ_FOREACH(c, &srv->conns.all, entry)
 		if (c == pe->c)
 			found = 1;
 		if (!found)
@@ -329,24 +369,24 @@ fzs_observe(struct fzs *f)
 static void
 fzs_pass(struct fzs *f)
 {
-	struct server *srv = &f->srv;
+	struct conn_set *set = &f->srv.conns;
 
-	if (loop_poll(srv->loop, 0) == -1)
+	if (loop_poll(f->srv.loop, 0) == -1)
 		fzs_fail(f, "loop_poll: %s", strerror(errno));
 	fzs_observe(f);
-	client_reap(srv);
+	conn_reap(set);
 	fzs_observe(f);
-	client_run_waiting(srv);
+	conn_run_waiting(set);
 	fzs_observe(f);
-	client_reap(srv);
+	conn_reap(set);
 	fzs_observe(f);
-	client_flush_all(srv);
+	conn_flush_all(set);
 	fzs_observe(f);
-	client_reap(srv);
+	conn_reap(set);
 	fzs_observe(f);
-	/* What select() would sleep for: never forever while lines wait. */
-	if ((client_wait_ms(srv) == -1) != TAILQ_EMPTY(&srv->waiting))
-		fzs_fail(f, "client_wait_ms disagrees with the waiting list");
+	/* The loop must not sleep forever while lines wait. */
+	if (!TAILQ_EMPTY(&set->waiting) && !loop_timer_pending(&set->wake))
+		fzs_fail(f, "lines wait, and no timer will wake the loop");
 	fzs_read_all(f);
 }
 
@@ -366,11 +406,11 @@ fzs_write(struct fzs_peer *pe, const uint8_t *p, size_t n)
 	}
 }
 
+/* Time passes: the timers that became due run in the next pass. */
 static void
 fzs_time(struct fzs *f, int64_t ms)
 {
-	f->srv.now_ms += ms;
-	client_cron(&f->srv);
+	loop_skew(f->srv.loop, ms);
 }
 
 static void
@@ -441,15 +481,15 @@ fzs_start(struct fzs *f, uint8_t conf, uint8_t nclients)
 			setsockopt(
 			    sv[1], SOL_SOCKET, SO_SNDBUF, &tiny, sizeof tiny);
 		f->peer[i].fd = sv[0];
-		if ((f->peer[i].c = client_new(&f->srv, sv[1], "fuzz")) ==
+		if ((f->peer[i].c = server_take(&f->srv, sv[1], "fuzz")) ==
 		    NULL) {
-			fzs_fail(f, "client_new failed");
+			fzs_fail(f, "server_take failed");
 			return -1;
 		}
 		fzs_observe(f);
 	}
-	client_flush_all(&f->srv);
-	client_reap(&f->srv);
+	conn_flush_all(&f->srv.conns);
+	conn_reap(&f->srv.conns);
 	fzs_observe(f);
 	fzs_read_all(f);
 	return 0;
@@ -465,18 +505,19 @@ fzs_finish(struct fzs *f)
 		f->peer[i].stalled = 0;
 		fzs_control(f, &f->peer[i], 0);
 	}
-	for (i = 0; i < FZS_DRAIN_PASSES && f->srv.nclients > 0; i++) {
+	for (i = 0; i < FZS_DRAIN_PASSES && f->srv.conns.count > 0; i++) {
 		fzs_time(f, FZS_DRAIN_STEP_MS);
 		fzs_pass(f);
 	}
 	/* Flood control only slows: let the rest through quickly. */
-	f->srv.cfg.rate = 0;
-	for (i = 0; i < FZS_DRAIN_FREE_PASSES && f->srv.nclients > 0; i++) {
+	f->srv.conns.lim.rate = 0;
+	for (i = 0; i < FZS_DRAIN_FREE_PASSES && f->srv.conns.count > 0; i++) {
 		fzs_time(f, FZS_DRAIN_STEP_MS);
 		fzs_pass(f);
 	}
-	if (f->srv.nclients > 0) {
-		fzs_fail(f, "%d clients still open after EOF", f->srv.nclients);
+	if (f->srv.conns.count > 0) {
+		fzs_fail(
+		    f, "%d clients still open after EOF", f->srv.conns.count);
 		return;
 	}
 	fzs_read_all(f);

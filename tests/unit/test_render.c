@@ -136,7 +136,10 @@ START_TEST(test_irc_formatting_removed)
 
 	/* What IRC lets through between IRC clients, plain text never
 	 * sees: bold, colours with their digits, CTCP's \x01. */
-	text(&ev, "\x02" "bold\x02 \x03" "4,12red\x03 \x1dit\x1d\x01");
+	text(&ev,
+	    "\x02"
+	    "bold\x02 \x03"
+	    "4,12red\x03 \x1dit\x1d\x01");
 	is(&ev, 0, "<alice> bold red it");
 }
 END_TEST
@@ -218,10 +221,12 @@ START_TEST(test_replies)
 	ev = ev_code(EV_REPLY, R_WELCOME);
 	ev.room = "lobby";
 	is(&ev, 0,
-	    "-!- welcome to chatd, alice! you are in #lobby; type /help for commands");
+	    "-!- welcome to chatd, alice! you are in #lobby; type /help for "
+	    "commands");
 	ev = ev_code(EV_REPLY, R_WELCOME_PASS);
 	is(&ev, 0,
-	    "-!- welcome to chatd, alice! this server needs a password: /pass PASSWORD");
+	    "-!- welcome to chatd, alice! this server needs a password: /pass "
+	    "PASSWORD");
 	ev = ev_code(EV_REPLY, R_WHO);
 	ev.num[0] = 3;
 	text(&ev, "@alice, bob, carol");
@@ -279,7 +284,8 @@ START_TEST(test_whois)
 	ev.target = "lunch";
 	ev.flags = EV_F_IRC;
 	is(&ev, 0,
-	    "-!- bob: in #dev #ops, idle 42s, connected 3h12m ago, away: lunch, irc");
+	    "-!- bob: in #dev #ops, idle 42s, connected 3h12m ago, away: "
+	    "lunch, irc");
 	text(&ev, "");
 	ev.target = NULL;
 	ev.num[1] = 2 * 86400 + 4 * 3600 + 59;
@@ -297,11 +303,13 @@ START_TEST(test_errors)
 	ev = ev_code(EV_ERROR, E_NICK_INVALID);
 	ev.nick = "9x";
 	is(&ev, 0,
-	    "-!- error: invalid nickname 9x (1-16 characters: a letter, then letters, digits, _ or -)");
+	    "-!- error: invalid nickname 9x (1-16 characters: a letter, then "
+	    "letters, digits, _ or -)");
 	ev = ev_code(EV_ERROR, E_ROOM_INVALID);
 	ev.room = "a.b";
 	is(&ev, 0,
-	    "-!- error: invalid room name a.b (1-32 characters: letters, digits, _ or -)");
+	    "-!- error: invalid room name a.b (1-32 characters: letters, "
+	    "digits, _ or -)");
 	ev = ev_code(EV_ERROR, E_NO_SUCH_NICK);
 	ev.nick = "zed";
 	is(&ev, 0, "-!- error: no such nick zed");

@@ -49,7 +49,7 @@ fix_start(struct fix *f, const char *addr)
 		return -1;
 	ck_assert_int_eq(net_local_name(fd, name, sizeof name), 0);
 	snprintf(f->port, sizeof f->port, "%s", strrchr(name, ':') + 1);
-	ck_assert_ptr_nonnull(f->l = loop_new());
+	ck_assert_ptr_nonnull(f->l = loop_new(LOOP_SELECT));
 	f->now = 5 * SECOND;
 	ck_assert_ptr_nonnull(f->u = udp_new(f->l, fd, fix_clock, &f->now));
 	return 0;
