@@ -33,7 +33,7 @@ enum ev_kind {
 #define EV_F_CTCP   0x04 /* a CTCP other than ACTION: IRC recipients only */
 #define EV_F_TAGMSG 0x08 /* IRC TAGMSG: no text, IRC recipients only */
 /* EV_MODE */
-#define EV_F_OP 0x10 /* +o; without it -o */
+#define EV_F_OP     0x10 /* +o; without it -o */
 
 /* Why a user left (EV_QUIT). The words differ by protocol. */
 enum ev_quit {
@@ -133,8 +133,8 @@ struct ev {
 	const char *room;
 	const char *target;
 	const char *text;
-	size_t len;        /* of text */
-	const char *tags;  /* IRC client-only tags, escaped, or NULL */
+	size_t len;       /* of text */
+	const char *tags; /* IRC client-only tags, escaped, or NULL */
 	unsigned flags;
 	enum ev_quit quit; /* EV_QUIT, R_QUITS */
 	enum ev_code code; /* EV_REPLY, EV_ERROR */
