@@ -1,5 +1,6 @@
 /* chat.c: the chat core: users, nicks, messages, and the events they make. */
 #include <assert.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +8,7 @@
 #include <time.h>
 
 #include "chat.h"
+#include "history.h"
 #include "log.h"
 #include "room.h"
 #include "text.h"
@@ -61,7 +63,12 @@ chat_ev_init(struct chat *chat, struct ev *ev, enum ev_kind kind, char *buf)
 	snprintf(buf, CHAT_MSGID_MAX + 1, "%s%0*" PRIx64, chat->msgid_prefix,
 	    CHAT_MSGID_DIGITS, ev->id);
 	ev->msgid = buf;
+	/* Never back in time, even when the wall clock steps back: ids and
+	 * times of history sort the same way. */
 	ev->time_ms = chat_clock_ms();
+	if (ev->time_ms < chat->last_ms)
+		ev->time_ms = chat->last_ms;
+	chat->last_ms = ev->time_ms;
 }
 
 uint64_t
@@ -302,6 +309,10 @@ chat_say(struct chat *chat, struct user *u, const char *name, const char *text,
 	ev.tags = tags;
 	if (!(flags & (EV_F_CTCP | EV_F_TAGMSG))) {
 		u->active_ms = ev.time_ms;
+		if (chat->history != NULL &&
+		    history_add(chat->history, &ev) == -1)
+			log_warn("history: cannot keep a message of #%s: %s",
+			    r->name, strerror(errno));
 	}
 	chat_emit(chat, &ev, RCPT_ROOM, NULL, r, u);
 	return 0;

@@ -103,6 +103,7 @@ struct chat {
 	int max_users;          /* the most visible at once */
 	int nrooms;
 	uint64_t next_id;
+	int64_t last_ms; /* the latest event's time */
 	char msgid_prefix[CHAT_MSGID_PREFIX + 1];
 	unsigned next_guest;
 };

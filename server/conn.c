@@ -332,8 +332,7 @@ conn_wait_ms(struct conn_set *set)
 	double need, ms;
 	int64_t best = -1;
 
-	TAILQ_FOREACH(c, &set->waiting, wait_entry)
-	{
+	TAILQ_FOREACH(c, &set->waiting, wait_entry) {
 		if (c->paused)
 			continue;
 		if (set->lim.rate <= 0 || (need = 1.0 - conn_tokens(c)) <= 0)
@@ -640,8 +639,7 @@ conn_trim_all(struct conn_set *set)
 {
 	struct conn *c;
 
-	TAILQ_FOREACH(c, &set->all, entry)
-	{
+	TAILQ_FOREACH(c, &set->all, entry) {
 		outq_trim(&c->out);
 		buf_release(&c->in.buf, 0);
 	}

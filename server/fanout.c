@@ -102,7 +102,7 @@ fanout_trim(struct fanout *f, struct chat *chat)
 
 	(void)f;
 	TAILQ_FOREACH(r, &chat->rooms, entry)
-	fanout_room_gone(NULL, r);
+		fanout_room_gone(NULL, r);
 	buf_release(&f->own, 0);
 }
 
@@ -209,8 +209,8 @@ fanout_emit(void *arg, const struct ev *ev, const struct rcpt *rc)
 		break;
 	case RCPT_ROOM:
 		TAILQ_FOREACH(m, &rc->room->members, in_room)
-		if (m->user != rc->except)
-			fanout_to(&fe, m->user, rc->self, rc->room);
+			if (m->user != rc->except)
+				fanout_to(&fe, m->user, rc->self, rc->room);
 		break;
 	case RCPT_NEIGHBOURS:
 		/* Each neighbour once, however many rooms it shares. */
@@ -220,11 +220,11 @@ fanout_emit(void *arg, const struct ev *ev, const struct rcpt *rc)
 		if (rc->self != NULL)
 			fanout_to(&fe, rc->self, rc->self, NULL);
 		TAILQ_FOREACH(m, &rc->user->rooms, in_user)
-		TAILQ_FOREACH(n, &m->room->members, in_room)
-		if (n->user->mark != f->mark) {
-			n->user->mark = f->mark;
-			fanout_one(&fe, n->user, m->room);
-		}
+			TAILQ_FOREACH(n, &m->room->members, in_room)
+				if (n->user->mark != f->mark) {
+					n->user->mark = f->mark;
+					fanout_one(&fe, n->user, m->room);
+				}
 		break;
 	}
 }

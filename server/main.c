@@ -38,7 +38,10 @@ enum {
 	OPT_PASSWORD_FILE,
 	OPT_LOGIN_TIMEOUT,
 	OPT_UNIX,
-	OPT_IO
+	OPT_IO,
+	OPT_HISTORY,
+	OPT_REPLAY,
+	OPT_HISTORY_MEMORY
 };
 
 static const struct option main_options[] = { { "port", required_argument, NULL,
@@ -54,6 +57,9 @@ static const struct option main_options[] = { { "port", required_argument, NULL,
 	{ "login-timeout", required_argument, NULL, OPT_LOGIN_TIMEOUT },
 	{ "unix", required_argument, NULL, OPT_UNIX },
 	{ "io", required_argument, NULL, OPT_IO },
+	{ "history", required_argument, NULL, OPT_HISTORY },
+	{ "replay", required_argument, NULL, OPT_REPLAY },
+	{ "history-memory", required_argument, NULL, OPT_HISTORY_MEMORY },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' }, { "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 } };
@@ -84,38 +90,54 @@ main_max_clients(enum loop_backend b)
 static void
 main_usage(FILE *f)
 {
+	fprintf(f, "usage: chatd [options]\n");
 	fprintf(f,
-	    "usage: chatd [options]\n"
-	    "  -p, --port PORT          TCP port (default %d; 0 picks a free "
-	    "one)\n"
-	    "  -b, --bind ADDR          address to listen on (default: all, "
-	    "IPv4+IPv6)\n"
-	    "      --unix PATH          also listen on a Unix-domain socket\n"
-	    "  -m, --max-clients N      most clients at once (default %d; at "
-	    "most %d\n"
-	    "                           with select, more with poll or "
-	    "epoll)\n"
-	    "      --io BACKEND         select (default), poll or epoll\n"
-	    "      --max-per-ip N       most connections from one address (0: "
-	    "no cap)\n"
-	    "      --max-queue BYTES    unsent output before a client is "
-	    "dropped as\n"
-	    "                           too slow (default %d; K and M "
-	    "suffixes)\n"
-	    "      --max-line BYTES     longest line a client may send "
-	    "(default %d)\n"
-	    "      --rate LINES/S       flood control rate (default %g; 0: "
-	    "off)\n"
-	    "      --burst N            flood control burst (default %d)\n"
-	    "      --password-file FILE server password (or $CHATD_PASSWORD)\n"
-	    "      --login-timeout SECS time to give the password (default "
-	    "%d)\n"
-	    "  -v, --verbose            log more;  -q, --quiet  log less\n"
-	    "  -h, --help               this help; -V, --version  the "
-	    "version\n",
-	    CHAT_DEFAULT_PORT, CHATD_MAX_CLIENTS, main_max_clients(LOOP_SELECT),
-	    CHATD_MAX_QUEUE, CHAT_MAX_LINE, CHATD_RATE, CHATD_BURST,
+	    "  -p, --port PORT          TCP port (default %d; 0 picks a free one)\n",
+	    CHAT_DEFAULT_PORT);
+	fprintf(f,
+	    "  -b, --bind ADDR          address to listen on (default: all, IPv4+IPv6)\n");
+	fprintf(f,
+	    "      --unix PATH          also listen on a Unix-domain socket\n");
+	fprintf(
+	    f, "      --io BACKEND         select (default), poll or epoll\n");
+	fprintf(f,
+	    "  -m, --max-clients N      most clients at once (default %d; at most %d\n",
+	    CHATD_MAX_CLIENTS, main_max_clients(LOOP_SELECT));
+	fprintf(f,
+	    "                           with select, more with poll or epoll)\n");
+	fprintf(f,
+	    "      --max-per-ip N       most connections from one address (0: no cap)\n");
+	fprintf(f,
+	    "      --max-queue BYTES    unsent output before a client is dropped as\n");
+	fprintf(f,
+	    "                           too slow (default %d; K, M and G suffixes)\n",
+	    CHATD_MAX_QUEUE);
+	fprintf(f,
+	    "      --max-line BYTES     longest line a client may send (default %d)\n",
+	    CHAT_MAX_LINE);
+	fprintf(f,
+	    "      --rate LINES/S       flood control rate (default %g; 0: off)\n",
+	    CHATD_RATE);
+	fprintf(f,
+	    "      --burst N            flood control burst (default %d)\n",
+	    CHATD_BURST);
+	fprintf(f,
+	    "      --password-file FILE server password (or $CHATD_PASSWORD)\n");
+	fprintf(f,
+	    "      --login-timeout SECS time to give the password (default %d)\n",
 	    CHATD_LOGIN_TIMEOUT);
+	fprintf(f,
+	    "      --history N          events kept per room (default %d; 0: off)\n",
+	    CHATD_HISTORY);
+	fprintf(f,
+	    "      --replay N           shown to plain-text users on joining (default %d)\n",
+	    CHATD_REPLAY);
+	fprintf(f,
+	    "      --history-memory BYTES  all rooms' history together (default 16M)\n");
+	fprintf(
+	    f, "  -v, --verbose            log more;  -q, --quiet  log less\n");
+	fprintf(f,
+	    "  -h, --help               this help; -V, --version  the version\n");
 }
 
 static void __attribute__((noreturn, format(printf, 1, 2)))
@@ -211,6 +233,18 @@ main_parse(int argc, char **argv, struct config *cfg)
 			break;
 		case 'm':
 			max_clients = optarg;
+			break;
+		case OPT_HISTORY:
+			cfg->history = (size_t)main_number(
+			    "--history", optarg, 0, CHATD_HISTORY_MAX, 0);
+			break;
+		case OPT_REPLAY:
+			cfg->replay = (size_t)main_number(
+			    "--replay", optarg, 0, CHATD_HISTORY_MAX, 0);
+			break;
+		case OPT_HISTORY_MEMORY:
+			cfg->history_memory = (size_t)main_number(
+			    "--history-memory", optarg, 0, MAIN_MAX_QUEUE, 1);
 			break;
 		case OPT_IO:
 			if (loop_backend_parse(optarg, &cfg->io) == -1)
@@ -351,6 +385,9 @@ main(int argc, char **argv)
 		.burst = CHATD_BURST,
 		.login_timeout = CHATD_LOGIN_TIMEOUT,
 		.io = LOOP_SELECT,
+		.history = CHATD_HISTORY,
+		.replay = CHATD_REPLAY,
+		.history_memory = CHATD_HISTORY_MEMORY,
 	};
 	struct server srv;
 	const char *cause = "unknown error";

@@ -36,8 +36,8 @@ chat_member(const struct user *u, const struct room *r)
 
 	/* A user is in at most CHAT_ROOMS_MAX rooms: a short walk. */
 	TAILQ_FOREACH(m, &u->rooms, in_user)
-	if (m->room == r)
-		return m;
+		if (m->room == r)
+			return m;
 	return NULL;
 }
 
@@ -305,7 +305,7 @@ chat_rooms_sorted(const struct chat *chat)
 	    (v = calloc((size_t)chat->nrooms, sizeof *v)) == NULL)
 		return NULL;
 	TAILQ_FOREACH(r, &chat->rooms, entry)
-	v[n++] = r;
+		v[n++] = r;
 	qsort(v, n, sizeof *v, room_cmp);
 	return v;
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "history.h"
 #include "log.h"
 #include "proto_text.h"
 #include "render.h"
@@ -48,6 +49,9 @@ server_setup(struct server *srv, const struct config *cfg)
 	conn_set_init(&srv->conns, srv->loop, &lim);
 	srv->conns.on_free = server_conn_freed;
 	srv->conns.on_free_arg = srv;
+	if ((srv->history = history_new(cfg->history, cfg->history_memory)) ==
+	    NULL)
+		return -1;
 	fanout_init(&srv->fanout);
 	fanout_set_render(&srv->fanout, FANOUT_TEXT, 1, proto_text_render);
 	chat_init(&srv->chat, &fanout_sink, &srv->fanout, srv->history);
@@ -122,6 +126,8 @@ server_free(struct server *srv)
 	conn_set_free(&srv->conns);
 	chat_free(&srv->chat);
 	fanout_free(&srv->fanout);
+	history_free(srv->history);
+	srv->history = NULL;
 	server_close_listeners(srv);
 	if (srv->spare_fd != -1)
 		close(srv->spare_fd);
@@ -383,7 +389,7 @@ server_log_stats(struct server *srv)
 	size_t queued = 0;
 
 	TAILQ_FOREACH(c, &srv->conns.all, entry)
-	queued += conn_queued(c);
+		queued += conn_queued(c);
 	log_info("stats: clients=%d users=%d rooms=%d lines_in=%llu "
 		 "lines_out=%llu bytes_in=%llu bytes_out=%llu queued=%zu "
 		 "shared_pages=%zu shared_bytes=%zu renders=%llu "

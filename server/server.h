@@ -22,9 +22,12 @@ struct config {
 	size_t max_line;
 	double rate; /* lines/s; 0: no flood control */
 	double burst;
-	int max_per_ip;    /* 0: unlimited */
-	char *password;    /* NULL: none */
-	int login_timeout; /* seconds */
+	int max_per_ip;        /* 0: unlimited */
+	char *password;        /* NULL: none */
+	int login_timeout;     /* seconds */
+	size_t history;        /* events per room; 0: off */
+	size_t replay;         /* shown to text users on joining */
+	size_t history_memory; /* all rooms together */
 };
 
 struct server_stats {

@@ -297,9 +297,9 @@ cmd_who(struct text_session *s, char *args)
 	(void)args;
 	buf_init(&b);
 	TAILQ_FOREACH(m, &r->members, in_room)
-	if (buf_printf(&b, "%s%s%s", buf_len(&b) > 0 ? ", " : "",
-		m->op ? "@" : "", m->user->nick) == -1)
-		break;
+		if (buf_printf(&b, "%s%s%s", buf_len(&b) > 0 ? ", " : "",
+			m->op ? "@" : "", m->user->nick) == -1)
+			break;
 	if (buf_append(&b, "", 1) == 0) {
 		memset(&ev, 0, sizeof ev);
 		ev.room = r->name;
@@ -539,9 +539,9 @@ cmd_whois(struct text_session *s, char *args)
 	}
 	buf_init(&b);
 	TAILQ_FOREACH(m, &u->rooms, in_user)
-	if (buf_printf(
-		&b, "%s#%s", buf_len(&b) > 0 ? " " : "", m->room->name) == -1)
-		break;
+		if (buf_printf(&b, "%s#%s", buf_len(&b) > 0 ? " " : "",
+			m->room->name) == -1)
+			break;
 	if (buf_append(&b, "", 1) == 0) {
 		memset(&ev, 0, sizeof ev);
 		ev.nick = u->nick;

@@ -269,15 +269,13 @@ fzs_observe_core(struct fzs *f)
 	struct room *r;
 	int n = 0, members, ops;
 
-	TAILQ_FOREACH(u, &chat->users, entry)
-	{
+	TAILQ_FOREACH(u, &chat->users, entry) {
 		if (u->held && chat_nick_holder(chat, u->nick) != u)
 			fzs_fail(f, "nick %s does not find its user", u->nick);
 		if (u->visible)
 			n++;
 		members = 0;
-		TAILQ_FOREACH(m, &u->rooms, in_user)
-		{
+		TAILQ_FOREACH(m, &u->rooms, in_user) {
 			members++;
 			if (m->user != u)
 				fzs_fail(f, "a membership of %s is another's",
@@ -290,12 +288,10 @@ fzs_observe_core(struct fzs *f)
 	if (n != chat->nusers)
 		fzs_fail(f, "nusers %d, %d visible", chat->nusers, n);
 	n = 0;
-	TAILQ_FOREACH(r, &chat->rooms, entry)
-	{
+	TAILQ_FOREACH(r, &chat->rooms, entry) {
 		n++;
 		members = ops = 0;
-		TAILQ_FOREACH(m, &r->members, in_room)
-		{
+		TAILQ_FOREACH(m, &r->members, in_room) {
 			members++;
 			ops += m->op;
 			if (m->room != r || chat_member(m->user, r) != m)
@@ -325,8 +321,7 @@ fzs_observe(struct fzs *f)
 	int n = 0, i, found;
 	size_t in_max = CHATD_READ_CHUNK + srv->cfg.max_line + 2;
 
-	TAILQ_FOREACH(c, &srv->conns.all, entry)
-	{
+	TAILQ_FOREACH(c, &srv->conns.all, entry) {
 		n++;
 		if (conn_queued(c) > srv->cfg.max_queue)
 			fzs_fail(f, "client %u queues %zu bytes, max_queue %zu",
@@ -356,8 +351,8 @@ fzs_observe(struct fzs *f)
 			continue;
 		found = 0;
 		TAILQ_FOREACH(c, &srv->conns.all, entry)
-		if (c == pe->c)
-			found = 1;
+			if (c == pe->c)
+				found = 1;
 		if (!found)
 			pe->c = NULL;
 		else
