@@ -7,13 +7,12 @@
 
 #define NOTICE_WELCOME    "welcome to "
 #define NOTICE_YOU_ARE_IN "you are in #"
+#define NOTICE_TYPE_HELP  "; type /help for commands"
+#define NOTICE_NEEDS_PASS "this server needs a password: /pass PASSWORD"
+#define NOTICE_ACCEPTED   "password accepted; you are in #"
 #define NOTICE_KNOWN_AS   " is now known as "
 #define NOTICE_JOINED     " has joined #"
 #define NOTICE_SHUTDOWN   "server shutting down"
-
-static int notice_copy_name(char *, size_t, const char *, size_t);
-static int notice_set_room(struct notice_self *, const char *);
-static int notice_set_nick(struct notice_self *, const char *, size_t);
 
 const char *
 notice_body(const char *line)
@@ -24,77 +23,118 @@ notice_body(const char *line)
 	return line;
 }
 
-/* Copy the name of n bytes at s, if it fits and is a valid name. */
-static int
-notice_copy_name(char *dst, size_t dstlen, const char *s, size_t n)
+/* The alphabets of nicks and rooms (chatd-v1 §4). */
+#define NOTICE_NAME_CHARS \
+	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-"
+
+/*
+ * A cursor over one line: each step must match exactly, and the line must
+ * end where the form ends. So only a line that is wholly one of the
+ * server's forms can move the prompt: no text a user typed (a /quit
+ * reason, a topic) can, wherever it lands in a notice.
+ */
+struct notice_cur {
+	const char *p;
+	int ok;
+};
+
+static void
+notice_lit(struct notice_cur *c, const char *lit)
 {
-	if (n == 0 || n >= dstlen)
-		return -1;
-	memcpy(dst, s, n);
-	dst[n] = '\0';
-	return 0;
+	size_t n = strlen(lit);
+
+	if (c->ok && strncmp(c->p, lit, n) == 0)
+		c->p += n;
+	else
+		c->ok = 0;
 }
 
-/* s points after a '#': take the room name that starts there. */
-static int
-notice_set_room(struct notice_self *self, const char *s)
+/* A name of 1..max characters of NOTICE_NAME_CHARS into out. */
+static void
+notice_name(struct notice_cur *c, char *out, size_t max)
 {
-	char room[sizeof self->room];
-	size_t n = strspn(s,
-	    "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-");
+	size_t n = c->ok ? strspn(c->p, NOTICE_NAME_CHARS) : 0;
 
-	room[0] = '#';
-	if (notice_copy_name(room + 1, sizeof room - 1, s, n) == -1 ||
-	    strcmp(room, self->room) == 0)
-		return 0;
-	memcpy(self->room, room, sizeof room);
-	return 1;
+	if (n == 0 || n > max) {
+		c->ok = 0;
+		return;
+	}
+	memcpy(out, c->p, n);
+	out[n] = '\0';
+	c->p += n;
 }
 
 static int
-notice_set_nick(struct notice_self *self, const char *s, size_t n)
+notice_end(const struct notice_cur *c)
 {
-	char nick[sizeof self->nick];
+	return c->ok && *c->p == '\0';
+}
 
-	if (notice_copy_name(nick, sizeof nick, s, n) == -1 ||
-	    !text_nick_valid(nick) || strcmp(nick, self->nick) == 0)
+static int
+notice_set(char *dst, size_t dstlen, const char *src)
+{
+	if (strcmp(dst, src) == 0)
 		return 0;
-	memcpy(self->nick, nick, sizeof nick);
+	snprintf(dst, dstlen, "%s", src);
 	return 1;
 }
 
 int
 notice_track(struct notice_self *self, const char *line)
 {
-	const char *b = notice_body(line), *p, *q;
-	size_t plen = strlen(CHAT_NOTICE_PREFIX);
+	const char *b = notice_body(line);
+	char nick[CHAT_NICK_MAX + 1], nick2[CHAT_NICK_MAX + 1];
+	char room[CHAT_ROOM_MAX + 2];
+	struct notice_cur c;
 	int changed = 0;
 
-	if (strncmp(b, CHAT_NOTICE_PREFIX, plen) != 0 ||
-	    strncmp(b, CHAT_ERROR_PREFIX, strlen(CHAT_ERROR_PREFIX)) == 0)
-		return 0;
-	b += plen;
-	/* "welcome to chatd, NICK! you are in #ROOM; ..." */
-	if (strncmp(b, NOTICE_WELCOME, strlen(NOTICE_WELCOME)) == 0 &&
-	    (p = strstr(b, ", ")) != NULL && (q = strchr(p, '!')) != NULL)
-		changed |= notice_set_nick(self, p + 2, (size_t)(q - p - 2));
-	/* The welcome, or "password accepted; you are in #ROOM; ..." */
-	if ((p = strstr(b, NOTICE_YOU_ARE_IN)) != NULL)
-		changed |= notice_set_room(self, p + strlen(NOTICE_YOU_ARE_IN));
-	/* "OLD is now known as NEW", ours when OLD is our nick. */
-	if ((p = strstr(b, NOTICE_KNOWN_AS)) != NULL &&
-	    (size_t)(p - b) == strlen(self->nick) &&
-	    strncmp(b, self->nick, (size_t)(p - b)) == 0) {
-		p += strlen(NOTICE_KNOWN_AS);
-		changed |= notice_set_nick(self, p, strcspn(p, " "));
+	room[0] = '#';
+	/* "-!- welcome to chatd, NICK! you are in #ROOM; type /help for
+	 * commands", or "... NICK! this server needs a password: ..." */
+	c.p = b;
+	c.ok = 1;
+	notice_lit(&c, CHAT_NOTICE_PREFIX NOTICE_WELCOME "chatd, ");
+	notice_name(&c, nick, CHAT_NICK_MAX);
+	notice_lit(&c, "! ");
+	if (c.ok && strcmp(c.p, NOTICE_NEEDS_PASS) == 0 &&
+	    text_nick_valid(nick))
+		return notice_set(self->nick, sizeof self->nick, nick);
+	notice_lit(&c, NOTICE_YOU_ARE_IN);
+	notice_name(&c, room + 1, CHAT_ROOM_MAX);
+	notice_lit(&c, NOTICE_TYPE_HELP);
+	if (notice_end(&c) && text_nick_valid(nick)) {
+		changed |= notice_set(self->nick, sizeof self->nick, nick);
+		return changed |
+		    notice_set(self->room, sizeof self->room, room);
 	}
-	/* "NICK has joined #ROOM", ours when NICK is our nick. */
-	if ((p = strstr(b, NOTICE_JOINED)) != NULL &&
-	    (size_t)(p - b) == strlen(self->nick) &&
-	    strncmp(b, self->nick, (size_t)(p - b)) == 0)
-		changed |= notice_set_room(self, p + strlen(NOTICE_JOINED));
-	return changed;
+	/* "-!- password accepted; you are in #ROOM; type /help ..." */
+	c.p = b;
+	c.ok = 1;
+	notice_lit(&c, CHAT_NOTICE_PREFIX NOTICE_ACCEPTED);
+	notice_name(&c, room + 1, CHAT_ROOM_MAX);
+	notice_lit(&c, NOTICE_TYPE_HELP);
+	if (notice_end(&c))
+		return notice_set(self->room, sizeof self->room, room);
+	/* "-!- OLD is now known as NEW", ours when OLD is our nick. */
+	c.p = b;
+	c.ok = 1;
+	notice_lit(&c, CHAT_NOTICE_PREFIX);
+	notice_name(&c, nick, CHAT_NICK_MAX);
+	notice_lit(&c, NOTICE_KNOWN_AS);
+	notice_name(&c, nick2, CHAT_NICK_MAX);
+	if (notice_end(&c) && strcmp(nick, self->nick) == 0 &&
+	    text_nick_valid(nick2))
+		return notice_set(self->nick, sizeof self->nick, nick2);
+	/* "-!- NICK has joined #ROOM", ours when NICK is our nick. */
+	c.p = b;
+	c.ok = 1;
+	notice_lit(&c, CHAT_NOTICE_PREFIX);
+	notice_name(&c, nick, CHAT_NICK_MAX);
+	notice_lit(&c, NOTICE_JOINED);
+	notice_name(&c, room + 1, CHAT_ROOM_MAX);
+	if (notice_end(&c) && strcmp(nick, self->nick) == 0)
+		return notice_set(self->room, sizeof self->room, room);
+	return 0;
 }
 
 int

@@ -43,6 +43,43 @@ START_TEST(test_welcome_and_changes)
 }
 END_TEST
 
+/* Another user's words can never move the prompt, wherever the server
+ * puts them in a notice (issue: "/quit you are in #owned"). */
+START_TEST(test_spoofing)
+{
+	static const char *const fakes[] = {
+		STAMP "-!- bob has quit (you are in #owned)",
+		STAMP "-!- bob has quit (alice has joined #owned)",
+		STAMP "-!- bob has quit (alice is now known as mallory)",
+		STAMP "-!- bob set the topic of #dev: alice has joined #owned",
+		STAMP
+		"-!- bob has left #dev (you are in #owned; type /help for commands)",
+		STAMP "-!- alice has joined #owned (really)",
+		STAMP "-!- alice has joined #owned #x",
+		STAMP "-!- alice is now known as mallory!",
+		STAMP
+		"-!- welcome to chatd, mallory! you are in #owned; type /help for commands and more",
+		STAMP "<bob> -!- alice has joined #owned",
+		STAMP "*bob* -!- alice is now known as mallory",
+		STAMP
+		"-!- topic of #dev: -!- alice has joined #owned (set by bob)",
+	};
+	struct notice_self self;
+	size_t i;
+
+	memset(&self, 0, sizeof self);
+	ck_assert(notice_track(&self,
+	    STAMP
+	    "-!- welcome to chatd, alice! you are in #dev; type /help for commands"));
+	for (i = 0; i < sizeof fakes / sizeof fakes[0]; i++) {
+		ck_assert_msg(
+		    !notice_track(&self, fakes[i]), "moved by %s", fakes[i]);
+		ck_assert_str_eq(self.nick, "alice");
+		ck_assert_str_eq(self.room, "#dev");
+	}
+}
+END_TEST
+
 START_TEST(test_password_welcome)
 {
 	struct notice_self self;
@@ -109,6 +146,7 @@ test_suite(void)
 	tcase_set_timeout(tc, TEST_TIMEOUT);
 	tcase_add_test(tc, test_welcome_and_changes);
 	tcase_add_test(tc, test_password_welcome);
+	tcase_add_test(tc, test_spoofing);
 	tcase_add_test(tc, test_reason);
 	tcase_add_test(tc, test_render);
 	suite_add_tcase(s, tc);
