@@ -197,9 +197,12 @@ fzs_check_line(struct fzs *f, int who, const char *s, size_t n)
 		    (int)(n > 80 ? 80 : n), s);
 		return;
 	}
-	if (n - at > max)
+	/* Cleaning may replace each invalid byte of a line by U+FFFD, three
+	 * bytes (chatd-v2 §2): a line of max_line bytes relays as up to
+	 * three times that. */
+	if (n - at > 3 * max)
 		fzs_fail(f,
-		    "client %d: %s text of %zu bytes passed max_line "
+		    "client %d: %s text of %zu bytes passed 3 x max_line "
 		    "%zu",
 		    who, kind, n - at, max);
 	else if (text_is_blank(s + at, n - at))
