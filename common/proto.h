@@ -41,7 +41,8 @@
 #define CHATD_BURST             40
 #define CHATD_LOGIN_TIMEOUT     30 /* seconds */
 #define CHATD_PASS_TRIES        3
-#define CHATD_HISTORY           100 /* events kept per room (--history) */
+#define CHATD_PASSWORD_MAX      1024 /* the first line of a password file */
+#define CHATD_HISTORY           100  /* events kept per room (--history) */
 #define CHATD_HISTORY_MAX       100000
 #define CHATD_REPLAY            20 /* shown to a text user on joining */
 #define CHATD_HISTORY_MEMORY    (16 * 1024 * 1024)

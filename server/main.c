@@ -24,10 +24,9 @@
 #define MAIN_MAX_QUEUE                                             \
 	((long long)(SIZE_MAX / 2 < LLONG_MAX / 2 ? SIZE_MAX / 2 : \
 						    LLONG_MAX / 2))
-#define MAIN_MIN_LINE     16
-#define MAIN_MAX_LINE     (1024 * 1024)
-#define MAIN_MAX_RATE     1e6
-#define MAIN_PASSWORD_MAX 1024
+#define MAIN_MIN_LINE 16
+#define MAIN_MAX_LINE (1024 * 1024)
+#define MAIN_MAX_RATE 1e6
 
 enum {
 	OPT_MAX_QUEUE = 256,
@@ -199,7 +198,7 @@ main_strdup(const char *s)
 static char *
 main_read_password(const char *path)
 {
-	char line[MAIN_PASSWORD_MAX + 2];
+	char line[CHATD_PASSWORD_MAX + 2];
 
 	if (conf_first_line(path, line, sizeof line) == -1) {
 		fprintf(stderr, "chatd: cannot read password file %s: %s\n",
@@ -310,9 +309,10 @@ main_parse(int argc, char **argv, struct config *cfg)
 		cfg->max_clients = (int)main_number("--max-clients",
 		    max_clients, 1, main_max_clients(cfg->io), 0);
 	log_set_level(level);
-	if (password_file != NULL)
+	if (password_file != NULL) {
 		cfg->password = main_read_password(password_file);
-	else if ((env = getenv("CHATD_PASSWORD")) != NULL && *env != '\0')
+		cfg->password_file = password_file;
+	} else if ((env = getenv("CHATD_PASSWORD")) != NULL && *env != '\0')
 		cfg->password = main_strdup(env);
 }
 
@@ -339,7 +339,9 @@ main_raise_nofile(int max_clients)
 static void
 main_on_signal(int sig)
 {
-	unsigned char b = sig == SIGUSR1 ? SERVER_SIG_STATS : SERVER_SIG_STOP;
+	unsigned char b = sig == SIGUSR1 ? SERVER_SIG_STATS :
+	    sig == SIGHUP                ? SERVER_SIG_RELOAD :
+					   SERVER_SIG_STOP;
 	int saved = errno;
 
 	if (write(main_sig_pipe[1], &b, 1) == -1) {
@@ -367,7 +369,8 @@ main_signals(void)
 	sa.sa_handler = main_on_signal;
 	if (sigaction(SIGINT, &sa, NULL) == -1 ||
 	    sigaction(SIGTERM, &sa, NULL) == -1 ||
-	    sigaction(SIGUSR1, &sa, NULL) == -1)
+	    sigaction(SIGUSR1, &sa, NULL) == -1 ||
+	    sigaction(SIGHUP, &sa, NULL) == -1)
 		return -1;
 	sa.sa_handler = SIG_IGN;
 	return sigaction(SIGPIPE, &sa, NULL);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "conf.h"
 #include "history.h"
 #include "log.h"
 #include "proto_text.h"
@@ -40,6 +41,11 @@ server_setup(struct server *srv, const struct config *cfg)
 	memset(srv, 0, sizeof *srv);
 	srv->cfg = *cfg;
 	srv->spare_fd = -1;
+	/* A password that cannot be kept is a start-up error (chatd-v2 §5):
+	 * never run without one by mistake. */
+	if (cfg->password != NULL &&
+	    (srv->cfg.password = strdup(cfg->password)) == NULL)
+		return -1;
 	hmap_init(&srv->addrs);
 	if ((srv->loop = loop_new(cfg->io)) == NULL)
 		return -1;
@@ -121,8 +127,11 @@ server_close_listeners(struct server *srv)
 void
 server_free(struct server *srv)
 {
-	if (srv->loop == NULL)
+	if (srv->loop == NULL) {
+		free(srv->cfg.password);
+		srv->cfg.password = NULL;
 		return;
+	}
 	conn_set_free(&srv->conns);
 	chat_free(&srv->chat);
 	fanout_free(&srv->fanout);
@@ -132,6 +141,8 @@ server_free(struct server *srv)
 	if (srv->spare_fd != -1)
 		close(srv->spare_fd);
 	hmap_free(&srv->addrs);
+	free(srv->cfg.password);
+	srv->cfg.password = NULL;
 	loop_timer_stop(srv->loop, &srv->cron);
 	loop_timer_stop(srv->loop, &srv->accept_pause);
 	loop_timer_stop(srv->loop, &srv->shutdown);
@@ -339,6 +350,8 @@ server_on_signal(struct loop *l, int fd, void *arg)
 	for (i = 0; i < n; i++) {
 		if (sigs[i] == SERVER_SIG_STATS)
 			server_log_stats(srv);
+		else if (sigs[i] == SERVER_SIG_RELOAD)
+			server_reload(srv);
 		else
 			server_stop(srv);
 	}
@@ -414,6 +427,39 @@ server_log_stats(struct server *srv)
 	    (unsigned long long)st->rejected_full,
 	    (unsigned long long)st->rejected_ip,
 	    (unsigned long long)q[EV_QUIT_SHUTDOWN]);
+}
+
+void
+server_reload(struct server *srv)
+{
+	char line[CHATD_PASSWORD_MAX + 2], *p;
+	const char *path = srv->cfg.password_file;
+
+	if (path == NULL) {
+		log_info("SIGHUP: no password file to re-read");
+		return;
+	}
+	if (conf_first_line(path, line, sizeof line) == -1) {
+		log_error(
+		    "cannot re-read password file %s: %s; keeping the old password",
+		    path,
+		    errno == EINVAL ? "first line too long" : strerror(errno));
+		return;
+	}
+	if (line[0] == '\0') {
+		log_error("password file %s is empty; keeping the old password",
+		    path);
+		return;
+	}
+	if ((p = strdup(line)) == NULL) {
+		log_error(
+		    "out of memory re-reading %s; keeping the old password",
+		    path);
+		return;
+	}
+	free(srv->cfg.password);
+	srv->cfg.password = p;
+	log_info("password re-read from %s", path);
 }
 
 /*

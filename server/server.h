@@ -22,12 +22,13 @@ struct config {
 	size_t max_line;
 	double rate; /* lines/s; 0: no flood control */
 	double burst;
-	int max_per_ip;        /* 0: unlimited */
-	char *password;        /* NULL: none */
-	int login_timeout;     /* seconds */
-	size_t history;        /* events per room; 0: off */
-	size_t replay;         /* shown to text users on joining */
-	size_t history_memory; /* all rooms together */
+	int max_per_ip; /* 0: unlimited */
+	char *password; /* NULL: none; the server keeps its own copy */
+	const char *password_file; /* re-read on SIGHUP */
+	int login_timeout;         /* seconds */
+	size_t history;            /* events per room; 0: off */
+	size_t replay;             /* shown to text users on joining */
+	size_t history_memory;     /* all rooms together */
 };
 
 struct server_stats {
@@ -62,8 +63,9 @@ struct server {
 };
 
 /* Bytes the signal handler writes to the self-pipe. */
-#define SERVER_SIG_STOP  1
-#define SERVER_SIG_STATS 2
+#define SERVER_SIG_STOP   1
+#define SERVER_SIG_STATS  2
+#define SERVER_SIG_RELOAD 3
 
 /* State only, no sockets (server_init adds them): for tests and fuzzing.
  * Returns 0, or -1 with errno. Undo with server_free(). */
@@ -80,5 +82,8 @@ int server_run(struct server *);
 void server_free(struct server *);
 void server_stop(struct server *);
 void server_log_stats(struct server *);
+/* Re-read the password file (SIGHUP); on any failure the old password
+ * stays, never none. */
+void server_reload(struct server *);
 
 #endif
