@@ -69,6 +69,7 @@ struct fzs_peer {
 	int blocked;     /* last seen: a short write pending */
 	struct conn *c;  /* server side; NULL once freed */
 	struct buf line; /* received, not yet a whole line */
+	int telnet;      /* inside a telnet answer: bytes of it seen */
 };
 
 struct fzs {
@@ -220,6 +221,22 @@ fzs_received(struct fzs *f, int who, const char *p, size_t n)
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)p[i];
 
+		/* Telnet answers (IAC WONT x, IAC DONT x) are the only 0xFF
+		 * bytes chatd sends: cleaned text is valid UTF-8. */
+		if (pe->telnet == 1) {
+			if (c != 0xfc && c != 0xfe)
+				fzs_fail(f, "client %d: IAC then %#x", who, c);
+			pe->telnet = 2;
+			continue;
+		}
+		if (pe->telnet == 2) {
+			pe->telnet = 0;
+			continue;
+		}
+		if (c == 0xff) {
+			pe->telnet = 1;
+			continue;
+		}
 		if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f) {
 			fzs_fail(
 			    f, "client %d received control byte %#x", who, c);

@@ -127,7 +127,7 @@ START_TEST(test_server_check_fires)
 
 	memset(&f, 0, sizeof f);
 	f.srv.cfg.max_line = 4;
-	fzs_check_line(&f, 0, "[12:00:00] <bob> 12345", 22);
+	fzs_check_line(&f, 0, "[12:00:00] <bob> 1234567890123", 30);
 	ck_assert_int_eq(f.failed, 1);
 	ck_assert_ptr_nonnull(strstr(f.why, "max_line"));
 	memset(&f, 0, sizeof f);
