@@ -102,6 +102,9 @@ proc_start_pty(struct proc *p, const char *const *args, int colour)
 	ck_assert((name = ptsname(m)) != NULL);
 	ck_assert((s = open(name, O_RDWR | O_NOCTTY)) != -1);
 	ck_assert(ioctl(s, TIOCSWINSZ, &ws) == 0);
+	/* Taken before chat can have changed them: reading them after the
+	 * fork races with chat's own raw mode. */
+	ck_assert(tcgetattr(s, &p->start) == 0);
 	p->pid = fork();
 	ck_assert(p->pid != -1);
 	if (p->pid == 0) {

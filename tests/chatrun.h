@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <sys/types.h>
+#include <termios.h>
 
 #define CHATRUN_WAIT_MS 10000        /* ms: generous bound for anything */
 #define CHATRUN_OUT_MAX (512 * 1024) /* output kept from each stream */
@@ -11,10 +12,11 @@
 /* A running bin/chat: its stdin, stdout and stderr, or one pty for all. */
 struct proc {
 	pid_t pid;
-	int in;    /* we write here (pipe, or the pty master) */
-	int out;   /* its stdout (or the pty master) */
-	int err;   /* its stderr; -1 with a pty */
-	int slave; /* pty only: kept open to read its termios */
+	int in;               /* we write here (pipe, or the pty master) */
+	int out;              /* its stdout (or the pty master) */
+	int err;              /* its stderr; -1 with a pty */
+	int slave;            /* pty only: kept open to read its termios */
+	struct termios start; /* the pty's settings before chat ran */
 	char obuf[CHATRUN_OUT_MAX];
 	size_t olen;
 	char ebuf[CHATRUN_OUT_MAX];
