@@ -23,6 +23,7 @@ struct bench_opts {
 	double stall_sec;    /* idle this long: stop */
 	double setup_sec;    /* setup, at most */
 	double timeout_sec;  /* run, at most */
+	long server_pid;     /* its CPU time is measured; 0: none */
 	int quiet;           /* RESULT line only */
 };
 
@@ -105,6 +106,9 @@ struct bench {
 	int64_t t_end;
 	int64_t t_progress; /* last new delivery */
 	double cpu_start;   /* stats_cpu() at t_start */
+	/* The server's CPU ticks (--server-pid) at t_start and at the end. */
+	int srv_ok;
+	uint64_t srv_user[2], srv_sys[2];
 	struct hist hist;
 	struct bench_errors err;
 };
@@ -138,6 +142,9 @@ void stats_deliver(struct bench *, struct conn *rc, int sender, long seq,
     int64_t ts, int64_t now);
 int stats_init(struct bench *);
 double stats_cpu(void);
+/* Process pid's user and system CPU time so far, in clock ticks
+ * (/proc/PID/stat); -1 when it cannot be read. */
+int stats_proc_cpu(long pid, uint64_t *user, uint64_t *sys);
 void stats_free(struct bench *);
 /* Print the report and the RESULT line; returns the exit status. */
 int stats_report(struct bench *, const char *status);

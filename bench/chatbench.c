@@ -28,7 +28,8 @@ enum {
 	OPT_STALL,
 	OPT_SETUP,
 	OPT_TIMEOUT,
-	OPT_CHANNEL
+	OPT_CHANNEL,
+	OPT_SERVER_PID
 };
 
 static const struct option main_options[] = { { "target", required_argument,
@@ -44,6 +45,7 @@ static const struct option main_options[] = { { "target", required_argument,
 	{ "setup-timeout", required_argument, NULL, OPT_SETUP },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "channel", required_argument, NULL, OPT_CHANNEL },
+	{ "server-pid", required_argument, NULL, OPT_SERVER_PID },
 	{ "quiet", no_argument, NULL, 'q' }, { "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 } };
 
@@ -67,6 +69,8 @@ main_usage(FILE *f)
 	    "      --setup-timeout SECS  connecting and joining, at most (60)\n"
 	    "      --timeout SECS     the measured run, at most (300)\n"
 	    "      --channel NAME     Redis channel (default chatbench)\n"
+	    "      --server-pid PID   report that process's CPU time per "
+	    "delivery\n"
 	    "  -q, --quiet            print only the RESULT line\n"
 	    "chatd: N clients in #lobby, the first S also send; each message "
 	    "goes to\n"
@@ -195,6 +199,10 @@ main_parse(struct bench_opts *o, int argc, char **argv)
 			if (*optarg == '\0' || strlen(optarg) > 64)
 				main_bad("--channel", optarg);
 			o->channel = optarg;
+			break;
+		case OPT_SERVER_PID:
+			o->server_pid =
+			    main_long("--server-pid", optarg, 1, INT_MAX);
 			break;
 		case 'q':
 			o->quiet = 1;

@@ -307,6 +307,9 @@ bench_run(struct bench *b)
 	const char *status = "ok";
 
 	b->running = 1;
+	b->srv_ok = b->o->server_pid > 0 &&
+	    stats_proc_cpu(b->o->server_pid, &b->srv_user[0], &b->srv_sys[0]) ==
+		0;
 	b->t_start = b->t_progress = bench_now();
 	b->cpu_start = stats_cpu();
 	deadline = b->t_start + (int64_t)(b->o->timeout_sec * 1e9);
@@ -333,6 +336,9 @@ bench_run(struct bench *b)
 			break;
 		}
 	}
+	if (b->srv_ok)
+		b->srv_ok = stats_proc_cpu(b->o->server_pid, &b->srv_user[1],
+				&b->srv_sys[1]) == 0;
 	if (b->completed != b->total)
 		b->t_end = b->t_progress;
 	b->running = 0;
