@@ -126,7 +126,7 @@ stats_deliver(struct bench *b, struct conn *rc, int sender, long seq,
 	size_t bit;
 	int64_t *last;
 
-	if (rc->send_id == sender && b->o->target == BENCH_CHATD) {
+	if (rc->send_id == sender && bench_senders_receive(b->o)) {
 		b->err.echo++;
 		bench_note(
 		    b, "message %d:%ld came back to its sender", sender, seq);
@@ -245,6 +245,22 @@ stats_opt(char *out, size_t len, double v, int decimals)
 	return out;
 }
 
+static const char *
+stats_what(enum bench_target t)
+{
+	switch (t) {
+	case BENCH_CHATD:
+		return "clients in #" CHAT_DEFAULT_ROOM;
+	case BENCH_IRC:
+		return "clients in ";
+	case BENCH_LINES:
+		return "clients";
+	case BENCH_REDIS:
+		break;
+	}
+	return "subscribers";
+}
+
 static double
 stats_us(uint64_t ns)
 {
@@ -274,14 +290,12 @@ stats_report(struct bench *b, const char *status)
 	if (bad && strcmp(status, "ok") == 0)
 		status = "errors";
 	if (!o->quiet) {
-		printf("chatbench: %s at %s:%s: %d %s, %d senders x %ld "
+		printf("chatbench: %s at %s:%s: %d %s%s, %d senders x %ld "
 		       "messages of %zu bytes, window %ld\n",
-		    o->target == BENCH_CHATD ? "chatd" : "redis", o->host,
-		    o->port, o->clients,
-		    o->target == BENCH_CHATD ?
-			"clients in #" CHAT_DEFAULT_ROOM :
-			"subscribers",
-		    o->senders, o->messages, o->size, o->window);
+		    bench_target_name(o->target), o->host, o->port, o->clients,
+		    stats_what(o->target),
+		    o->target == BENCH_IRC ? o->channel : "", o->senders,
+		    o->messages, o->size, o->window);
 		printf("  setup     %.3f s until every connection was ready\n",
 		    (double)(b->t_start - b->t_setup) / 1e9);
 		printf("  run       %.3f s: %ld of %ld messages sent, "
@@ -327,8 +341,8 @@ stats_report(struct bench *b, const char *status)
 	       "max_us=%.1f loss=%" PRIu64 " dup=%" PRIu64 " reorder=%" PRIu64
 	       " disconnects=%" PRIu64 " bench_cpu=%.0f srv_user_ns=%s "
 	       "srv_sys_ns=%s srv_cpu=%s status=%s\n",
-	    o->target == BENCH_CHATD ? "chatd" : "redis", o->clients,
-	    o->senders, o->messages, o->size, o->window, b->sent, b->deliveries,
+	    bench_target_name(o->target), o->clients, o->senders, o->messages,
+	    o->size, o->window, b->sent, b->deliveries,
 	    (uint64_t)b->total * b->expect, secs, dps,
 	    stats_us(hist_quantile(&b->hist, 0.50)),
 	    stats_us(hist_quantile(&b->hist, 0.90)),
