@@ -97,16 +97,24 @@ test: tests
 	if [ $$fail -ne 0 ]; then echo "make test: FAILED"; exit 1; fi; \
 	echo "make test: all passed"
 
-# Benchmark: bin/chatbench (bench/*.c) and the standard matrix against chatd
-# and, when redis-server is installed, Redis pub/sub.
-BENCH_OBJ = $(patsubst %.c,$(O)/%.o,$(wildcard bench/*.c))
+# Benchmark: bin/chatbench (bench/*.c but ceiling.c), bin/chatceiling
+# (bench/ceiling.c, the fastest fan-out server we can write, the ceiling to
+# read chatd's numbers against) and scripts/bench's matrices: chatd against
+# Redis pub/sub and, when installed, ngIRCd and InspIRCd; then (--scale)
+# chatd's I/O backends, the ceiling and Redis up to 10,000 clients.
+BENCH_OBJ = $(patsubst %.c,$(O)/%.o,$(filter-out bench/ceiling.c,$(wildcard bench/*.c)))
 
 $(BINDIR)/chatbench: $(BENCH_OBJ) $(O)/libcommon.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lm
 
-bench: all $(BINDIR)/chatbench
+$(BINDIR)/chatceiling: $(O)/bench/ceiling.o $(O)/libcommon.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^
+
+bench: all $(BINDIR)/chatbench $(BINDIR)/chatceiling
 	bash scripts/bench
+	bash scripts/bench --scale
 
 # Fuzzing (clang/libFuzzer): every tests/fuzz/fuzz_*.c is a target with its
 # seed corpus in tests/fuzz/NAME/; each runs for FUZZ_SECONDS.

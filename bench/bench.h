@@ -8,13 +8,19 @@
 
 #include "buf.h"
 
-enum bench_target { BENCH_CHATD, BENCH_REDIS };
+/*
+ * chatd: chatd's text protocol. redis: pub/sub, separate publishers.
+ * irc: any IRC server (chatd's IRC side, ngIRCd, InspIRCd): NICK/USER,
+ * JOIN, PRIVMSG. lines: bare lines, every line to every other client
+ * (bin/chatceiling). In all but redis the senders are among the clients.
+ */
+enum bench_target { BENCH_CHATD, BENCH_REDIS, BENCH_IRC, BENCH_LINES };
 
 struct bench_opts {
 	enum bench_target target;
 	const char *host;
 	const char *port;
-	const char *channel; /* Redis pub/sub channel */
+	const char *channel; /* Redis channel or IRC channel */
 	int clients;         /* N: receivers */
 	int senders;         /* S */
 	long messages;       /* per sender */
@@ -23,8 +29,19 @@ struct bench_opts {
 	double stall_sec;    /* idle this long: stop */
 	double setup_sec;    /* setup, at most */
 	double timeout_sec;  /* run, at most */
+	int setup_batch;     /* connections set up at once */
+	long server_pid;     /* its CPU time is measured; 0: none */
 	int quiet;           /* RESULT line only */
 };
+
+const char *bench_target_name(enum bench_target);
+
+/* Whether the senders are receivers too (everything but Redis). */
+static inline int
+bench_senders_receive(const struct bench_opts *o)
+{
+	return o->target != BENCH_REDIS;
+}
 
 /*
  * Latency histogram in nanoseconds, log-linear: 2^HIST_SUB_BITS buckets
@@ -51,7 +68,9 @@ struct conn {
 	int fd;         /* -1 once closed */
 	int recv_id;    /* or -1 */
 	int send_id;    /* or -1 */
-	int ready;      /* welcomed/subscribed */
+	int ready;      /* welcomed/subscribed/joined/synced */
+	int registered; /* IRC: 001 seen */
+	int nick_try;   /* IRC: nicks refused so far */
 	int dirty;      /* on b->dirty */
 	struct buf in;  /* incomplete input */
 	struct buf out; /* unwritten */
@@ -95,16 +114,22 @@ struct bench {
 	uint64_t deliveries; /* distinct, during the run */
 
 	/* Setup progress. */
-	long welcomes;
-	long joins;
-	long subscribed;
-	int running; /* the clock is on */
+	long welcomes;   /* chatd */
+	long joins;      /* chatd, IRC: other clients' joins */
+	long subscribed; /* Redis */
+	long registered; /* IRC: 001 */
+	long joined;     /* IRC: 366 for the channel */
+	long synced;     /* lines: got a sync line */
+	int running;     /* the clock is on */
 
 	int64_t t_setup;
 	int64_t t_start;
 	int64_t t_end;
 	int64_t t_progress; /* last new delivery */
 	double cpu_start;   /* stats_cpu() at t_start */
+	/* The server's CPU ticks (--server-pid) at t_start and at the end. */
+	int srv_ok;
+	uint64_t srv_user[2], srv_sys[2];
 	struct hist hist;
 	struct bench_errors err;
 };
@@ -122,14 +147,27 @@ int bench_run(struct bench *);
 void bench_close(struct bench *);
 
 /* wire.c: what goes on the wire and what comes back. */
-/* Queue message seq of sender on conn c (chatd line or Redis PUBLISH). */
+/* Queue message seq of sender on conn c (chatd line, Redis PUBLISH, IRC
+ * PRIVMSG or a bare line). */
 int wire_queue_message(
     struct bench *, struct conn *, int sender, long seq, int64_t now);
-/* Queue what a new connection says first (SUBSCRIBE for Redis). */
+/* Queue what a new connection says first (SUBSCRIBE for Redis, NICK and
+ * USER for IRC). */
 int wire_queue_hello(struct bench *, struct conn *);
+/* One delivered message text on receiving conn c; nick is the sender's
+ * name as the server showed it, or NULL when the protocol has none. */
+void wire_deliver(struct bench *, struct conn *c, const char *text, size_t len,
+    const char *nick, size_t nicklen, int64_t now);
 /* Handle bytes read on c; returns how many were consumed (complete lines
  * or replies), or -1 on a protocol error (the connection is useless). */
 long wire_input(struct bench *, struct conn *, char *, size_t, int64_t now);
+
+/* wire_irc.c: IRC and bare lines. Same contracts as wire_input. */
+int irc_queue_hello(struct bench *, struct conn *);
+long irc_input(struct bench *, struct conn *, char *, size_t, int64_t now);
+long lines_input(struct bench *, struct conn *, char *, size_t, int64_t now);
+/* Queue the line that tells a lines client it is being fanned out to. */
+int lines_queue_sync(struct conn *);
 
 /* stats.c: deliveries and the report. */
 /* Count one delivery of message seq of sender to receiving conn rc, sent
@@ -138,6 +176,9 @@ void stats_deliver(struct bench *, struct conn *rc, int sender, long seq,
     int64_t ts, int64_t now);
 int stats_init(struct bench *);
 double stats_cpu(void);
+/* Process pid's user and system CPU time so far, in clock ticks
+ * (/proc/PID/stat); -1 when it cannot be read. */
+int stats_proc_cpu(long pid, uint64_t *user, uint64_t *sys);
 void stats_free(struct bench *);
 /* Print the report and the RESULT line; returns the exit status. */
 int stats_report(struct bench *, const char *status);

@@ -1,4 +1,4 @@
-/* chatbench.c: fan-out benchmark for chatd and Redis pub/sub: options, main. */
+/* chatbench.c: fan-out benchmark for chatd, IRC servers, Redis pub/sub: main. */
 #include <sys/resource.h>
 
 #include <errno.h>
@@ -14,11 +14,17 @@
 #include "conf.h"
 
 /* Descriptors besides the connections: stdio and a little slack. */
-#define MAIN_SPARE_FDS   32
+#define MAIN_SPARE_FDS     32
 /* The token "B<sender>:<seq>:<ns>:" needs at most this many bytes. */
-#define MAIN_MIN_SIZE    48
-#define MAIN_MAX_SIZE    2000 /* chatd's --max-line: 2048 */
-#define MAIN_MAX_CLIENTS 100000
+#define MAIN_MIN_SIZE      48
+#define MAIN_MAX_SIZE      2000 /* chatd's --max-line: 2048 */
+/* An IRC line is at most 512 bytes with CR LF: "PRIVMSG #chan :" on the
+ * way in, ":nick!user@host " added on the way out. */
+#define MAIN_MAX_IRC_SIZE  400
+#define MAIN_MAX_CLIENTS   100000
+#define MAIN_SETUP_BATCH   64
+#define MAIN_IRC_CHANNEL   "#bench"
+#define MAIN_REDIS_CHANNEL "chatbench"
 
 enum {
 	OPT_TARGET = 256,
@@ -28,7 +34,9 @@ enum {
 	OPT_STALL,
 	OPT_SETUP,
 	OPT_TIMEOUT,
-	OPT_CHANNEL
+	OPT_CHANNEL,
+	OPT_SETUP_BATCH,
+	OPT_SERVER_PID
 };
 
 static const struct option main_options[] = { { "target", required_argument,
@@ -44,6 +52,8 @@ static const struct option main_options[] = { { "target", required_argument,
 	{ "setup-timeout", required_argument, NULL, OPT_SETUP },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "channel", required_argument, NULL, OPT_CHANNEL },
+	{ "setup-batch", required_argument, NULL, OPT_SETUP_BATCH },
+	{ "server-pid", required_argument, NULL, OPT_SERVER_PID },
 	{ "quiet", no_argument, NULL, 'q' }, { "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 } };
 
@@ -52,7 +62,8 @@ main_usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: chatbench [options]\n"
-	    "  --target chatd|redis   server kind (default chatd)\n"
+	    "  --target KIND          chatd, irc, redis or lines (default "
+	    "chatd)\n"
 	    "  --host HOST            server address (default 127.0.0.1)\n"
 	    "  -p, --port PORT        server port (required)\n"
 	    "  -n, --clients N        receiving connections (default 100)\n"
@@ -66,16 +77,44 @@ main_usage(FILE *f)
 	    "long (5)\n"
 	    "      --setup-timeout SECS  connecting and joining, at most (60)\n"
 	    "      --timeout SECS     the measured run, at most (300)\n"
-	    "      --channel NAME     Redis channel (default chatbench)\n"
+	    "      --channel NAME     Redis channel (default chatbench) or IRC "
+	    "channel\n"
+	    "                         (default #bench)\n"
+	    "      --setup-batch K    at most K connections being set up at "
+	    "once (64)\n"
+	    "      --server-pid PID   report that process's CPU time per "
+	    "delivery\n"
 	    "  -q, --quiet            print only the RESULT line\n"
 	    "chatd: N clients in #lobby, the first S also send; each message "
 	    "goes to\n"
-	    "N-1 receivers. redis: N subscribers plus S separate publishers; "
-	    "each\n"
-	    "message goes to N receivers. Exit 0 when every message reached "
+	    "N-1 receivers. irc: the same in an IRC channel (NICK bNNNN, "
+	    "JOIN,\n"
+	    "PRIVMSG). lines: bare lines to a server that sends each line to "
 	    "every\n"
-	    "receiver once and in order, 1 otherwise, 2 on a usage error.\n",
+	    "other client (bin/chatceiling). redis: N subscribers plus S "
+	    "separate\n"
+	    "publishers; each message goes to N receivers. Exit 0 when every "
+	    "message\n"
+	    "reached every receiver once and in order, 1 otherwise, 2 on a "
+	    "usage\n"
+	    "error.\n",
 	    MAIN_MIN_SIZE, MAIN_MAX_SIZE);
+}
+
+const char *
+bench_target_name(enum bench_target t)
+{
+	switch (t) {
+	case BENCH_CHATD:
+		return "chatd";
+	case BENCH_REDIS:
+		return "redis";
+	case BENCH_IRC:
+		return "irc";
+	case BENCH_LINES:
+		return "lines";
+	}
+	return "?";
 }
 
 int64_t
@@ -135,7 +174,7 @@ main_parse(struct bench_opts *o, int argc, char **argv)
 	memset(o, 0, sizeof *o);
 	o->target = BENCH_CHATD;
 	o->host = "127.0.0.1";
-	o->channel = "chatbench";
+	o->channel = NULL;
 	o->clients = 100;
 	o->senders = -1;
 	o->messages = 1000;
@@ -144,6 +183,7 @@ main_parse(struct bench_opts *o, int argc, char **argv)
 	o->stall_sec = 5;
 	o->setup_sec = 60;
 	o->timeout_sec = 300;
+	o->setup_batch = MAIN_SETUP_BATCH;
 	while ((ch = getopt_long(
 		    argc, argv, "p:n:s:m:qh", main_options, NULL)) != -1) {
 		switch (ch) {
@@ -152,6 +192,10 @@ main_parse(struct bench_opts *o, int argc, char **argv)
 				o->target = BENCH_CHATD;
 			else if (strcmp(optarg, "redis") == 0)
 				o->target = BENCH_REDIS;
+			else if (strcmp(optarg, "irc") == 0)
+				o->target = BENCH_IRC;
+			else if (strcmp(optarg, "lines") == 0)
+				o->target = BENCH_LINES;
 			else
 				main_bad("--target", optarg);
 			break;
@@ -196,6 +240,14 @@ main_parse(struct bench_opts *o, int argc, char **argv)
 				main_bad("--channel", optarg);
 			o->channel = optarg;
 			break;
+		case OPT_SETUP_BATCH:
+			o->setup_batch = (int)main_long(
+			    "--setup-batch", optarg, 1, MAIN_MAX_CLIENTS);
+			break;
+		case OPT_SERVER_PID:
+			o->server_pid =
+			    main_long("--server-pid", optarg, 1, INT_MAX);
+			break;
 		case 'q':
 			o->quiet = 1;
 			break;
@@ -213,13 +265,25 @@ main_parse(struct bench_opts *o, int argc, char **argv)
 		fprintf(stderr, "chatbench: --port is required\n");
 		exit(2);
 	}
+	if (o->channel == NULL)
+		o->channel = o->target == BENCH_IRC ? MAIN_IRC_CHANNEL :
+						      MAIN_REDIS_CHANNEL;
+	if (o->target == BENCH_IRC &&
+	    (o->channel[0] != '#' || strpbrk(o->channel, " ,:\r\n") != NULL))
+		main_bad("--channel", o->channel);
+	if (o->target == BENCH_IRC && o->size > MAIN_MAX_IRC_SIZE) {
+		fprintf(stderr,
+		    "chatbench: IRC messages are at most %d bytes\n",
+		    MAIN_MAX_IRC_SIZE);
+		exit(2);
+	}
 	if (o->senders < 0)
 		o->senders = o->clients / 10 > 0 ? o->clients / 10 : 1;
-	if (o->target == BENCH_CHATD && o->senders > o->clients) {
+	if (bench_senders_receive(o) && o->senders > o->clients) {
 		fprintf(stderr,
-		    "chatbench: chatd senders are among the %d "
+		    "chatbench: %s senders are among the %d "
 		    "clients: -s must be at most -n\n",
-		    o->clients);
+		    bench_target_name(o->target), o->clients);
 		exit(2);
 	}
 	if (o->window < 0)
@@ -262,7 +326,7 @@ main(int argc, char **argv)
 	main_parse(&o, argc, argv);
 	memset(&b, 0, sizeof b);
 	b.o = &o;
-	if (o.target == BENCH_CHATD) {
+	if (bench_senders_receive(&o)) {
 		b.nconns = o.clients;
 		b.nrecv = o.clients;
 		b.expect = (uint32_t)o.clients - 1;
@@ -293,7 +357,7 @@ main(int argc, char **argv)
 		b.pfds[i].fd = -1;
 		buf_init(&b.conns[i].in);
 		buf_init(&b.conns[i].out);
-		if (o.target == BENCH_CHATD) {
+		if (bench_senders_receive(&o)) {
 			b.conns[i].recv_id = i;
 			b.conns[i].send_id = i < o.senders ? i : -1;
 		} else {
@@ -306,8 +370,7 @@ main(int argc, char **argv)
 	if (bench_setup(&b) == -1) {
 		bench_close(&b);
 		printf("RESULT target=%s n=%d s=%d status=setup-failed\n",
-		    o.target == BENCH_CHATD ? "chatd" : "redis", o.clients,
-		    o.senders);
+		    bench_target_name(o.target), o.clients, o.senders);
 		return 1;
 	}
 	rv = bench_run(&b);

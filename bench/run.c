@@ -13,13 +13,15 @@
 #include "net.h"
 
 /* Read this much at a time; the rest of a partial line goes to conn.in. */
-#define RUN_READ_CHUNK     (256 * 1024)
+#define RUN_READ_CHUNK      (256 * 1024)
 /* Reads per connection per pass, so one busy socket cannot hog a pass. */
-#define RUN_READS_PER_PASS 4
-/* Connections not yet welcomed/subscribed before we wait for them; keeps
- * the server's listen backlog from overflowing. */
-#define RUN_SETUP_AHEAD    64
-#define RUN_POLL_MS        50
+#define RUN_READS_PER_PASS  4
+#define RUN_POLL_MS         50
+/* A connect() this slow waited for a SYN to be sent again: the server's
+ * accept queue was full. */
+#define RUN_SLOW_CONNECT_NS (300 * 1000 * 1000)
+/* lines: how often the sync line is sent until every client has one. */
+#define RUN_SYNC_NS         (100 * 1000 * 1000)
 
 static char run_scratch[RUN_READ_CHUNK];
 
@@ -107,13 +109,15 @@ run_input(struct bench *b, struct conn *c, char *d, size_t n, int64_t now)
 		if (used < 0)
 			return -1;
 		buf_consume(&c->in, (size_t)used);
-		return 0;
+	} else {
+		if ((used = wire_input(b, c, d, n, now)) < 0)
+			return -1;
+		if ((size_t)used < n &&
+		    buf_append(&c->in, d + used, n - (size_t)used) == -1)
+			return -1;
 	}
-	if ((used = wire_input(b, c, d, n, now)) < 0)
-		return -1;
-	if ((size_t)used < n &&
-	    buf_append(&c->in, d + used, n - (size_t)used) == -1)
-		return -1;
+	if (buf_len(&c->out) > 0) /* a reply: JOIN, PONG, another NICK */
+		run_mark_dirty(b, c);
 	return 0;
 }
 
@@ -168,24 +172,57 @@ run_pass(struct bench *b, int ms)
 	return 0;
 }
 
-/* Connections that are fully set up, counted as the protocol sees them. */
+/* Connections that are fully set up, counted as the protocol sees them:
+ * welcomed, joined (366), subscribed; lines clients have no handshake. */
 static long
 run_ready(const struct bench *b, int connected)
 {
-	if (b->o->target == BENCH_CHATD)
+	switch (b->o->target) {
+	case BENCH_CHATD:
 		return b->welcomes;
+	case BENCH_IRC:
+		return b->joined;
+	case BENCH_LINES:
+		return connected;
+	case BENCH_REDIS:
+		break;
+	}
 	return b->subscribed +
 	    (connected > b->nrecv ? connected - b->nrecv : 0);
 }
 
+/* Every client is in, and every join notice of the others has been read,
+ * so the measured run starts with nothing else in flight. */
 static int
 run_setup_done(const struct bench *b)
 {
 	long n = b->o->clients;
 
-	if (b->o->target == BENCH_CHATD)
+	switch (b->o->target) {
+	case BENCH_CHATD:
 		return b->welcomes == n && b->joins >= n * (n - 1) / 2;
+	case BENCH_IRC:
+		return b->joined == n && b->joins >= n * (n - 1) / 2;
+	case BENCH_LINES:
+		return b->synced == n;
+	case BENCH_REDIS:
+		break;
+	}
 	return b->subscribed == n;
+}
+
+/* lines: connections 0 and 1 send the sync line (each gets the other's). */
+static int
+run_sync(struct bench *b)
+{
+	int i;
+
+	for (i = 0; i < 2 && i < b->nconns; i++) {
+		if (b->conns[i].fd < 0 || lines_queue_sync(&b->conns[i]) == -1)
+			return -1;
+		run_mark_dirty(b, &b->conns[i]);
+	}
+	return 0;
 }
 
 static int
@@ -223,24 +260,43 @@ run_setup_failed(struct bench *b, int connected, const char *why)
 	    "%ld ready, %ld join notices of %ld",
 	    why, connected, run_ready(b, connected), b->joins,
 	    (long)b->o->clients * (b->o->clients - 1) / 2);
+	if (b->o->target == BENCH_IRC)
+		fprintf(stderr, ", %ld registered", b->registered);
+	if (b->o->target == BENCH_LINES)
+		fprintf(stderr, ", %ld synced", b->synced);
 	if (b->err.first[0] != '\0')
 		fprintf(stderr, "; first problem: %s", b->err.first);
 	fputc('\n', stderr);
 	return -1;
 }
 
+/*
+ * Connect everyone, at most setup_batch connections ahead of the ones the
+ * server has finished setting up: a server that registers clients slowly
+ * (IRC) sets the pace. A server whose listen backlog is shorter than the
+ * batch (ngIRCd listens with 10) makes connect() wait a second for the SYN
+ * to be sent again; then the batch is halved.
+ */
 int
 bench_setup(struct bench *b)
 {
-	int64_t deadline;
-	int i;
+	int64_t deadline, last_sync = 0, t;
+	int i, batch = b->o->setup_batch;
 
 	b->t_setup = bench_now();
 	deadline = b->t_setup + (int64_t)(b->o->setup_sec * 1e9);
 	for (i = 0; i < b->nconns; i++) {
+		t = bench_now();
 		if (run_connect(b, i) == -1)
 			return run_setup_failed(b, i, "connect");
-		while (i + 1 - run_ready(b, i + 1) > RUN_SETUP_AHEAD) {
+		if (bench_now() - t > RUN_SLOW_CONNECT_NS && batch > 1) {
+			batch /= 2;
+			fprintf(stderr,
+			    "chatbench: connect() took %.1f s: the server's "
+			    "accept queue is full; setup batch now %d\n",
+			    (double)(bench_now() - t) / 1e9, batch);
+		}
+		while (i + 1 - run_ready(b, i + 1) > batch) {
 			if (run_pass(b, RUN_POLL_MS) == -1)
 				return -1;
 			if (b->err.disconnects > 0)
@@ -251,6 +307,12 @@ bench_setup(struct bench *b)
 		}
 	}
 	while (!run_setup_done(b)) {
+		if (b->o->target == BENCH_LINES &&
+		    bench_now() - last_sync > RUN_SYNC_NS) {
+			if (run_sync(b) == -1)
+				return run_setup_failed(b, b->nconns, "sync");
+			last_sync = bench_now();
+		}
 		if (run_pass(b, RUN_POLL_MS) == -1)
 			return -1;
 		if (b->err.disconnects > 0 || b->err.server_errors > 0)
@@ -265,7 +327,7 @@ bench_setup(struct bench *b)
 static struct conn *
 run_sender(struct bench *b, int s)
 {
-	return &b->conns[b->o->target == BENCH_CHATD ? s : b->nrecv + s];
+	return &b->conns[bench_senders_receive(b->o) ? s : b->nrecv + s];
 }
 
 /* Send new messages, round robin over the senders, while the window has
@@ -307,6 +369,9 @@ bench_run(struct bench *b)
 	const char *status = "ok";
 
 	b->running = 1;
+	b->srv_ok = b->o->server_pid > 0 &&
+	    stats_proc_cpu(b->o->server_pid, &b->srv_user[0], &b->srv_sys[0]) ==
+		0;
 	b->t_start = b->t_progress = bench_now();
 	b->cpu_start = stats_cpu();
 	deadline = b->t_start + (int64_t)(b->o->timeout_sec * 1e9);
@@ -333,6 +398,9 @@ bench_run(struct bench *b)
 			break;
 		}
 	}
+	if (b->srv_ok)
+		b->srv_ok = stats_proc_cpu(b->o->server_pid, &b->srv_user[1],
+				&b->srv_sys[1]) == 0;
 	if (b->completed != b->total)
 		b->t_end = b->t_progress;
 	b->running = 0;

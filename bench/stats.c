@@ -1,10 +1,12 @@
 /* stats.c: chatbench's delivery bookkeeping, latency histogram and report. */
 #include <sys/resource.h>
 
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bench.h"
 #include "proto.h"
@@ -124,7 +126,7 @@ stats_deliver(struct bench *b, struct conn *rc, int sender, long seq,
 	size_t bit;
 	int64_t *last;
 
-	if (rc->send_id == sender && b->o->target == BENCH_CHATD) {
+	if (rc->send_id == sender && bench_senders_receive(b->o)) {
 		b->err.echo++;
 		bench_note(
 		    b, "message %d:%ld came back to its sender", sender, seq);
@@ -174,6 +176,91 @@ stats_cpu(void)
 	    (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
 }
 
+int
+stats_proc_cpu(long pid, uint64_t *user, uint64_t *sys)
+{
+	char path[64], text[1024], *p, *end;
+	unsigned long long v[2];
+	ssize_t n;
+	int fd, field;
+
+	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+	if ((fd = open(path, O_RDONLY)) == -1)
+		return -1;
+	n = read(fd, text, sizeof text - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	text[n] = '\0';
+	/* "pid (comm) state ...": comm may hold spaces and parentheses, so
+	 * count from the last ')'; utime and stime are fields 14 and 15. */
+	if ((p = strrchr(text, ')')) == NULL)
+		return -1;
+	p++;
+	for (field = 3; field < 14; field++) {
+		while (*p == ' ')
+			p++;
+		while (*p != ' ' && *p != '\0')
+			p++;
+		if (*p == '\0')
+			return -1;
+	}
+	v[0] = strtoull(p, &end, 10);
+	if (end == p)
+		return -1;
+	p = end;
+	v[1] = strtoull(p, &end, 10);
+	if (end == p)
+		return -1;
+	*user = v[0];
+	*sys = v[1];
+	return 0;
+}
+
+/* The server's CPU time over the measured run, per delivery, in ns;
+ * negative when it was not measured. */
+static void
+stats_server(const struct bench *b, double *user_ns, double *sys_ns,
+    double *pct, double secs)
+{
+	double tick = 1e9 / (double)sysconf(_SC_CLK_TCK), u, s;
+
+	*user_ns = *sys_ns = *pct = -1;
+	if (!b->srv_ok || b->deliveries == 0 || secs <= 0)
+		return;
+	u = (double)(b->srv_user[1] - b->srv_user[0]) * tick;
+	s = (double)(b->srv_sys[1] - b->srv_sys[0]) * tick;
+	*user_ns = u / (double)b->deliveries;
+	*sys_ns = s / (double)b->deliveries;
+	*pct = 100 * (u + s) / 1e9 / secs;
+}
+
+/* A measured value for the RESULT line, or "-". */
+static const char *
+stats_opt(char *out, size_t len, double v, int decimals)
+{
+	if (v < 0)
+		return "-";
+	snprintf(out, len, "%.*f", decimals, v);
+	return out;
+}
+
+static const char *
+stats_what(enum bench_target t)
+{
+	switch (t) {
+	case BENCH_CHATD:
+		return "clients in #" CHAT_DEFAULT_ROOM;
+	case BENCH_IRC:
+		return "clients in ";
+	case BENCH_LINES:
+		return "clients";
+	case BENCH_REDIS:
+		break;
+	}
+	return "subscribers";
+}
+
 static double
 stats_us(uint64_t ns)
 {
@@ -187,7 +274,8 @@ stats_report(struct bench *b, const char *status)
 	const struct bench_errors *e = &b->err;
 	uint64_t expected = (uint64_t)b->sent * b->expect;
 	uint64_t loss = expected - b->deliveries;
-	double secs, dps, mps, cpu;
+	double secs, dps, mps, cpu, su, ss, spct;
+	char f[3][32];
 	int bad;
 
 	secs = (double)(b->t_end - b->t_start) / 1e9;
@@ -195,20 +283,19 @@ stats_report(struct bench *b, const char *status)
 	mps = secs > 0 ? (double)b->completed / secs : 0;
 	/* Near 100% means the instrument, not the server, set the pace. */
 	cpu = secs > 0 ? 100 * (stats_cpu() - b->cpu_start) / secs : 0;
+	stats_server(b, &su, &ss, &spct, secs);
 	bad = loss != 0 || b->sent != b->total || e->dup || e->reorder ||
 	    e->echo || e->garbled || e->misattributed || e->disconnects ||
 	    e->short_publish || strcmp(status, "ok") != 0;
 	if (bad && strcmp(status, "ok") == 0)
 		status = "errors";
 	if (!o->quiet) {
-		printf("chatbench: %s at %s:%s: %d %s, %d senders x %ld "
+		printf("chatbench: %s at %s:%s: %d %s%s, %d senders x %ld "
 		       "messages of %zu bytes, window %ld\n",
-		    o->target == BENCH_CHATD ? "chatd" : "redis", o->host,
-		    o->port, o->clients,
-		    o->target == BENCH_CHATD ?
-			"clients in #" CHAT_DEFAULT_ROOM :
-			"subscribers",
-		    o->senders, o->messages, o->size, o->window);
+		    bench_target_name(o->target), o->host, o->port, o->clients,
+		    stats_what(o->target),
+		    o->target == BENCH_IRC ? o->channel : "", o->senders,
+		    o->messages, o->size, o->window);
 		printf("  setup     %.3f s until every connection was ready\n",
 		    (double)(b->t_start - b->t_setup) / 1e9);
 		printf("  run       %.3f s: %ld of %ld messages sent, "
@@ -237,6 +324,13 @@ stats_report(struct bench *b, const char *status)
 		       ", short publishes %" PRIu64 "\n",
 		    e->disconnects, e->quits, e->server_errors,
 		    e->short_publish);
+		if (su >= 0)
+			printf("  server    pid %ld: %.1f ns user + %.1f ns "
+			       "kernel CPU per delivery (%.0f%% of a CPU)\n",
+			    o->server_pid, su, ss, spct);
+		else if (o->server_pid > 0)
+			printf("  server    pid %ld: CPU time not measured\n",
+			    o->server_pid);
 		if (e->first[0] != '\0')
 			printf("  first     %s\n", e->first);
 		printf("  status    %s\n", status);
@@ -245,15 +339,19 @@ stats_report(struct bench *b, const char *status)
 	       "sent=%ld deliveries=%" PRIu64 " expected=%" PRIu64
 	       " elapsed=%.6f dps=%.0f p50_us=%.1f p90_us=%.1f p99_us=%.1f "
 	       "max_us=%.1f loss=%" PRIu64 " dup=%" PRIu64 " reorder=%" PRIu64
-	       " disconnects=%" PRIu64 " bench_cpu=%.0f status=%s\n",
-	    o->target == BENCH_CHATD ? "chatd" : "redis", o->clients,
-	    o->senders, o->messages, o->size, o->window, b->sent, b->deliveries,
+	       " disconnects=%" PRIu64 " bench_cpu=%.0f srv_user_ns=%s "
+	       "srv_sys_ns=%s srv_cpu=%s status=%s\n",
+	    bench_target_name(o->target), o->clients, o->senders, o->messages,
+	    o->size, o->window, b->sent, b->deliveries,
 	    (uint64_t)b->total * b->expect, secs, dps,
 	    stats_us(hist_quantile(&b->hist, 0.50)),
 	    stats_us(hist_quantile(&b->hist, 0.90)),
 	    stats_us(hist_quantile(&b->hist, 0.99)), stats_us(b->hist.max),
 	    loss + (uint64_t)(b->total - b->sent) * b->expect, e->dup,
-	    e->reorder, e->disconnects, cpu, status);
+	    e->reorder, e->disconnects, cpu,
+	    stats_opt(f[0], sizeof f[0], su, 1),
+	    stats_opt(f[1], sizeof f[1], ss, 1),
+	    stats_opt(f[2], sizeof f[2], spct, 0), status);
 	fflush(stdout);
 	return bad ? 1 : 0;
 }

@@ -1,4 +1,4 @@
-/* wire.c: chatbench's wire forms: chatd lines and Redis RESP, and the token. */
+/* wire.c: chatbench's wire forms: the token, chatd lines and Redis RESP. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -45,10 +45,8 @@ wire_number(const char **p, const char *end, char sep, int64_t *v)
 	return 0;
 }
 
-/* One delivered message text on receiving conn c; nick is the sender's
- * name as chatd showed it, or NULL for Redis. */
-static void
-wire_message(struct bench *b, struct conn *c, const char *text, size_t len,
+void
+wire_deliver(struct bench *b, struct conn *c, const char *text, size_t len,
     const char *nick, size_t nicklen, int64_t now)
 {
 	const char *p = text, *end = text + len;
@@ -96,19 +94,21 @@ wire_queue_message(
 
 	if ((p = buf_reserve(&c->out, room)) == NULL)
 		return -1;
-	if (b->o->target == BENCH_REDIS) {
+	h = 0;
+	if (b->o->target == BENCH_REDIS)
 		h = snprintf(p, room,
 		    "*3\r\n$7\r\nPUBLISH\r\n$%zu\r\n%s\r\n"
 		    "$%zu\r\n",
 		    strlen(b->o->channel), b->o->channel, b->o->size);
-		if (h < 0 || (size_t)h >= room - b->o->size - 2)
-			return -1;
-		n = (size_t)h;
-	}
+	else if (b->o->target == BENCH_IRC)
+		h = snprintf(p, room, "PRIVMSG %s :", b->o->channel);
+	if (h < 0 || (size_t)h >= room - b->o->size - 2)
+		return -1;
+	n = (size_t)h;
 	if ((tl = wire_token(b, p + n, sender, seq, now)) == 0)
 		return -1;
 	n += tl;
-	if (b->o->target == BENCH_REDIS)
+	if (b->o->target == BENCH_REDIS || b->o->target == BENCH_IRC)
 		p[n++] = '\r';
 	p[n++] = '\n';
 	buf_commit(&c->out, n);
@@ -121,6 +121,8 @@ wire_queue_hello(struct bench *b, struct conn *c)
 	char line[256];
 	int n;
 
+	if (b->o->target == BENCH_IRC)
+		return irc_queue_hello(b, c);
 	if (b->o->target != BENCH_REDIS || c->recv_id < 0)
 		return 0;
 	n = snprintf(line, sizeof line,
@@ -179,7 +181,7 @@ wire_chatd_line(
 			bench_note(b, "garbled line: %.*s", (int)len, line);
 			return;
 		}
-		wire_message(b, c, gt + 2, (size_t)(end - gt - 2), p + 1,
+		wire_deliver(b, c, gt + 2, (size_t)(end - gt - 2), p + 1,
 		    (size_t)(gt - p - 1), now);
 		return;
 	}
@@ -322,7 +324,7 @@ wire_redis_reply(
 			    v, b->o->clients);
 		}
 	} else if (nit == 3 && resp_is(&it[0], "message") && c->recv_id >= 0) {
-		wire_message(b, c, it[2].p, it[2].len, NULL, 0, now);
+		wire_deliver(b, c, it[2].p, it[2].len, NULL, 0, now);
 	} else if (nit == 3 && resp_is(&it[0], "subscribe") && !c->ready) {
 		c->ready = 1;
 		b->subscribed++;
@@ -343,6 +345,10 @@ wire_input(struct bench *b, struct conn *c, char *d, size_t n, int64_t now)
 	long r;
 	int nit;
 
+	if (b->o->target == BENCH_IRC)
+		return irc_input(b, c, d, n, now);
+	if (b->o->target == BENCH_LINES)
+		return lines_input(b, c, d, n, now);
 	if (b->o->target == BENCH_CHATD) {
 		while (pos < n && (lf = memchr(d + pos, '\n', n - pos))) {
 			l = (size_t)(lf - d) - pos;
