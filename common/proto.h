@@ -52,7 +52,9 @@
 /*
  * Descriptors chatd holds besides its clients: stdin/stdout/stderr, a TCP
  * and a Unix listener, the signal self-pipe (2), the spare fd kept for
- * EMFILE, and one for a "server full" reply in flight.
+ * EMFILE, and one for a "server full" reply in flight; and one more for
+ * each of what options add (the UDP socket, the IRC-only listener, the
+ * epoll descriptor).
  */
 #define CHATD_RESERVED_FDS 9
 

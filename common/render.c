@@ -9,6 +9,7 @@
 #include "text.h"
 
 static int render_text(struct buf *, const char *, size_t);
+static int render_nick(struct buf *, const char *, const char *, const char *);
 static int render_message(struct buf *, const struct ev *, int);
 static int render_reply(struct buf *, const struct ev *);
 static int render_error(struct buf *, const struct ev *);
@@ -70,12 +71,31 @@ static int
 render_text(struct buf *out, const char *text, size_t len)
 {
 	char *dst;
+	size_t i;
 
+	/* Plain text came in cleaned: only IRC's formatting and CTCP bytes
+	 * (all below 0x20) need work, so most lines are one copy. */
+	for (i = 0; i < len; i++)
+		if ((unsigned char)text[i] < 0x20 && text[i] != '\t')
+			break;
+	if (i == len)
+		return buf_append(out, text, len);
 	if ((dst = buf_reserve(out, len + 1)) == NULL)
 		return -1;
 	memcpy(dst, text, len);
 	len = text_irc_strip(dst, len);
 	buf_commit(out, text_sanitize(dst, len));
+	return 0;
+}
+
+/* pre, nick and post, without printf: the line every message makes. */
+static int
+render_nick(
+    struct buf *out, const char *pre, const char *nick, const char *post)
+{
+	if (buf_append_str(out, pre) == -1 || buf_append_str(out, nick) == -1 ||
+	    buf_append_str(out, post) == -1)
+		return -1;
 	return 0;
 }
 
@@ -90,15 +110,15 @@ render_message(struct buf *out, const struct ev *ev, int self)
 		if (self)
 			return 0;
 		rv = (ev->flags & EV_F_ACTION) ?
-		    buf_printf(out, "* %s ", ev->nick) :
-		    buf_printf(out, "<%s> ", ev->nick);
+		    render_nick(out, "* ", ev->nick, " ") :
+		    render_nick(out, "<", ev->nick, "> ");
 	} else if (self)
-		rv = buf_printf(out, "-> *%s* ", ev->target);
+		rv = render_nick(out, "-> *", ev->target, "* ");
 	else
-		rv = buf_printf(out, "*%s* ", ev->nick);
+		rv = render_nick(out, "*", ev->nick, "* ");
 	/* A private action: "*bob* * bob waves". */
 	if (rv == 0 && ev->room == NULL && (ev->flags & EV_F_ACTION))
-		rv = buf_printf(out, "* %s ", ev->nick);
+		rv = render_nick(out, "* ", ev->nick, " ");
 	if (rv == -1 || render_text(out, ev->text, ev->len) == -1)
 		return -1;
 	return 1;

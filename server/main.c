@@ -40,7 +40,8 @@ enum {
 	OPT_IO,
 	OPT_HISTORY,
 	OPT_REPLAY,
-	OPT_HISTORY_MEMORY
+	OPT_HISTORY_MEMORY,
+	OPT_UDP
 };
 
 static const struct option main_options[] = { { "port", required_argument, NULL,
@@ -59,6 +60,7 @@ static const struct option main_options[] = { { "port", required_argument, NULL,
 	{ "history", required_argument, NULL, OPT_HISTORY },
 	{ "replay", required_argument, NULL, OPT_REPLAY },
 	{ "history-memory", required_argument, NULL, OPT_HISTORY_MEMORY },
+	{ "udp", no_argument, NULL, OPT_UDP },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' }, { "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 } };
@@ -72,10 +74,10 @@ static int main_sig_pipe[2] = { -1, -1 };
  * not for clients.
  */
 static int
-main_max_clients(enum loop_backend b)
+main_max_clients(enum loop_backend b, int extra)
 {
 	struct rlimit rl;
-	long long n = loop_backend_fd_limit(b);
+	long long n = loop_backend_fd_limit(b) - extra;
 
 	if (b != LOOP_SELECT && getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
 	    rl.rlim_max != RLIM_INFINITY && (long long)rl.rlim_max < n)
@@ -84,6 +86,13 @@ main_max_clients(enum loop_backend b)
 	if (n > INT_MAX)
 		n = INT_MAX;
 	return n < 1 ? 1 : (int)n;
+}
+
+/* The descriptors options add to CHATD_RESERVED_FDS. */
+static int
+main_extra_fds(const struct config *cfg)
+{
+	return (cfg->udp != 0) + (cfg->io == LOOP_EPOLL);
 }
 
 static void
@@ -101,7 +110,7 @@ main_usage(FILE *f)
 	    f, "      --io BACKEND         select (default), poll or epoll\n");
 	fprintf(f,
 	    "  -m, --max-clients N      most clients at once (default %d; at most %d\n",
-	    CHATD_MAX_CLIENTS, main_max_clients(LOOP_SELECT));
+	    CHATD_MAX_CLIENTS, main_max_clients(LOOP_SELECT, 0));
 	fprintf(f,
 	    "                           with select, more with poll or epoll)\n");
 	fprintf(f,
@@ -245,6 +254,9 @@ main_parse(int argc, char **argv, struct config *cfg)
 			cfg->history_memory = (size_t)main_number(
 			    "--history-memory", optarg, 0, MAIN_MAX_QUEUE, 1);
 			break;
+		case OPT_UDP:
+			cfg->udp = 1;
+			break;
 		case OPT_IO:
 			if (loop_backend_parse(optarg, &cfg->io) == -1)
 				main_usage_error("invalid value '%s' for --io "
@@ -306,8 +318,9 @@ main_parse(int argc, char **argv, struct config *cfg)
 		main_usage_error("unexpected argument '%s'", argv[optind]);
 	/* Its bound depends on the backend, which may come after it. */
 	if (max_clients != NULL)
-		cfg->max_clients = (int)main_number("--max-clients",
-		    max_clients, 1, main_max_clients(cfg->io), 0);
+		cfg->max_clients =
+		    (int)main_number("--max-clients", max_clients, 1,
+			main_max_clients(cfg->io, main_extra_fds(cfg)), 0);
 	log_set_level(level);
 	if (password_file != NULL) {
 		cfg->password = main_read_password(password_file);

@@ -18,6 +18,7 @@
 #include "render.h"
 #include "server.h"
 #include "text.h"
+#include "udp.h"
 
 /* Connections from one address. */
 struct server_addr {
@@ -82,6 +83,31 @@ server_add_listener(struct server *srv, int fd)
 	return 0;
 }
 
+/* The UDP timestamp service (chatd-v2 §8), on the address and the port the
+ * TCP listener tfd actually got (-p 0 included). */
+static int
+server_add_udp(struct server *srv, int tfd, const char **cause)
+{
+	char name[NET_ADDRSTRLEN];
+	const char *port;
+	int fd;
+
+	if (net_local_name(tfd, name, sizeof name) == -1 ||
+	    (port = strrchr(name, ':')) == NULL) {
+		*cause = strerror(errno);
+		return -1;
+	}
+	if ((fd = net_bind_udp(srv->cfg.bind, port + 1, cause)) == -1)
+		return -1;
+	if ((srv->udp = udp_new(srv->loop, fd, NULL, NULL)) == NULL) {
+		*cause = strerror(errno);
+		close(fd);
+		return -1;
+	}
+	log_info("UDP timestamp service on port %s", port + 1);
+	return 0;
+}
+
 int
 server_init(struct server *srv, const struct config *cfg, int sig_fd,
     const char **cause)
@@ -96,6 +122,8 @@ server_init(struct server *srv, const struct config *cfg, int sig_fd,
 	}
 	fd = net_listen_tcp(cfg->bind, cfg->port, CHATD_BACKLOG, cause);
 	if (fd == -1 || server_add_listener(srv, fd) == -1)
+		return -1;
+	if (cfg->udp && server_add_udp(srv, fd, cause) == -1)
 		return -1;
 	if (cfg->unix_path != NULL) {
 		fd = net_listen_unix(cfg->unix_path, CHATD_BACKLOG, cause);
@@ -133,6 +161,8 @@ server_free(struct server *srv)
 		return;
 	}
 	conn_set_free(&srv->conns);
+	udp_free(srv->udp);
+	srv->udp = NULL;
 	chat_free(&srv->chat);
 	fanout_free(&srv->fanout);
 	history_free(srv->history);
@@ -395,18 +425,26 @@ server_stop(struct server *srv)
 void
 server_log_stats(struct server *srv)
 {
+	static const struct udp_stats udp_off;
 	const struct server_stats *st = &srv->stats;
 	const struct conn_stats *cs = &srv->conns.stats;
+	const struct udp_stats *us =
+	    srv->udp != NULL ? udp_stats(srv->udp) : &udp_off;
 	const uint64_t *q = st->quits;
+	struct history_stats hs;
 	struct conn *c;
 	size_t queued = 0;
 
 	TAILQ_FOREACH(c, &srv->conns.all, entry)
 		queued += conn_queued(c);
+	history_stats(srv->history, &hs);
+	/* One line (chatd-v1 §7), as key=value pairs. */
 	log_info("stats: clients=%d users=%d rooms=%d lines_in=%llu "
 		 "lines_out=%llu bytes_in=%llu bytes_out=%llu queued=%zu "
 		 "shared_pages=%zu shared_bytes=%zu renders=%llu "
-		 "deliveries=%llu protocols: text=%llu backend=%s "
+		 "deliveries=%llu backend=%s protocols: text=%llu irc=%llu "
+		 "undetected=%llu history: %zu events, %zu bytes in %zu rooms "
+		 "udp: %s answered=%llu dropped=%llu ignored=%llu "
 		 "disconnects: quit=%llu closed=%llu reset=%llu slow=%llu "
 		 "error=%llu timeout=%llu password=%llu full=%llu "
 		 "per_ip=%llu shutdown=%llu",
@@ -416,8 +454,13 @@ server_log_stats(struct server *srv)
 	    queued, page_stats.pages, page_stats.bytes,
 	    (unsigned long long)srv->fanout.stats.renders,
 	    (unsigned long long)srv->fanout.stats.deliveries,
-	    (unsigned long long)st->text, loop_backend_name(srv->cfg.io),
-	    (unsigned long long)q[EV_QUIT_REQUEST],
+	    loop_backend_name(srv->cfg.io), (unsigned long long)st->text,
+	    (unsigned long long)st->irc, (unsigned long long)st->undetected,
+	    hs.events, hs.bytes, hs.rooms, srv->udp != NULL ? "on" : "off",
+	    us->answered,
+	    us->dropped_source + us->dropped_global + us->dropped_table +
+		us->dropped_send,
+	    us->ignored, (unsigned long long)q[EV_QUIT_REQUEST],
 	    (unsigned long long)q[EV_QUIT_CLOSED],
 	    (unsigned long long)q[EV_QUIT_RESET],
 	    (unsigned long long)q[EV_QUIT_SLOW],

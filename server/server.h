@@ -29,12 +29,15 @@ struct config {
 	size_t history;            /* events per room; 0: off */
 	size_t replay;             /* shown to text users on joining */
 	size_t history_memory;     /* all rooms together */
+	int udp; /* the UDP timestamp service, on the same port */
 };
 
 struct server_stats {
 	uint64_t quits[EV_QUIT_NWHY];
 	uint64_t rejected_full, rejected_ip;
-	uint64_t text; /* connections served in plain text */
+	uint64_t text;       /* connections served in plain text */
+	uint64_t irc;        /* ... in IRC */
+	uint64_t undetected; /* closed before their protocol was known */
 };
 
 #define SERVER_MAX_LISTENERS 2
@@ -46,6 +49,7 @@ struct server {
 	struct chat chat;
 	struct fanout fanout;
 	struct history *history;
+	struct udp *udp; /* NULL: no UDP service */
 
 	int listeners[SERVER_MAX_LISTENERS];
 	int nlisteners;
