@@ -20,18 +20,20 @@ struct bench_opts {
 	enum bench_target target;
 	const char *host;
 	const char *port;
-	const char *channel; /* Redis channel or IRC channel */
-	int clients;         /* N: receivers */
-	int senders;         /* S */
-	long messages;       /* per sender */
-	size_t size;         /* text bytes, no LF */
-	long window;         /* in flight, globally */
-	double stall_sec;    /* idle this long: stop */
-	double setup_sec;    /* setup, at most */
-	double timeout_sec;  /* run, at most */
-	int setup_batch;     /* connections set up at once */
-	long server_pid;     /* its CPU time is measured; 0: none */
-	int quiet;           /* RESULT line only */
+	const char *channel;  /* Redis channel or IRC channel */
+	int clients;          /* N: receivers */
+	int senders;          /* S */
+	long messages;        /* per sender */
+	size_t size;          /* text bytes, no LF */
+	long window;          /* in flight, globally */
+	double stall_sec;     /* idle this long: stop */
+	double setup_sec;     /* setup, at most */
+	double timeout_sec;   /* run, at most */
+	int setup_batch;      /* connections set up at once */
+	long server_pid;      /* its CPU time is measured; 0: none */
+	const char *at_start; /* a shell command run as timing starts */
+	const char *at_end;   /* ... and as it ends */
+	int quiet;            /* RESULT line only */
 };
 
 const char *bench_target_name(enum bench_target);

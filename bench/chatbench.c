@@ -36,7 +36,9 @@ enum {
 	OPT_TIMEOUT,
 	OPT_CHANNEL,
 	OPT_SETUP_BATCH,
-	OPT_SERVER_PID
+	OPT_SERVER_PID,
+	OPT_AT_START,
+	OPT_AT_END
 };
 
 static const struct option main_options[] = { { "target", required_argument,
@@ -54,6 +56,8 @@ static const struct option main_options[] = { { "target", required_argument,
 	{ "channel", required_argument, NULL, OPT_CHANNEL },
 	{ "setup-batch", required_argument, NULL, OPT_SETUP_BATCH },
 	{ "server-pid", required_argument, NULL, OPT_SERVER_PID },
+	{ "at-start", required_argument, NULL, OPT_AT_START },
+	{ "at-end", required_argument, NULL, OPT_AT_END },
 	{ "quiet", no_argument, NULL, 'q' }, { "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 } };
 
@@ -82,6 +86,8 @@ main_usage(FILE *f)
 	    "                         (default #bench)\n"
 	    "      --setup-batch K    at most K connections being set up at "
 	    "once (64)\n"
+	    "      --at-start CMD     run CMD (sh -c) as the timed run starts\n"
+	    "      --at-end CMD       run CMD as it ends (e.g. callgrind_control)\n"
 	    "      --server-pid PID   report that process's CPU time per "
 	    "delivery\n"
 	    "  -q, --quiet            print only the RESULT line\n"
@@ -243,6 +249,12 @@ main_parse(struct bench_opts *o, int argc, char **argv)
 		case OPT_SETUP_BATCH:
 			o->setup_batch = (int)main_long(
 			    "--setup-batch", optarg, 1, MAIN_MAX_CLIENTS);
+			break;
+		case OPT_AT_START:
+			o->at_start = optarg;
+			break;
+		case OPT_AT_END:
+			o->at_end = optarg;
 			break;
 		case OPT_SERVER_PID:
 			o->server_pid =

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -362,6 +363,19 @@ run_fill(struct bench *b)
 	return 0;
 }
 
+/* A command the user gave for the edges of the timed run (callgrind's
+ * zero and dump, say): it runs to its end, outside the timing. */
+static void
+run_hook(const char *cmd)
+{
+	int rv;
+
+	if (cmd == NULL)
+		return;
+	if ((rv = system(cmd)) != 0)
+		fprintf(stderr, "chatbench: '%s' exited %d\n", cmd, rv);
+}
+
 int
 bench_run(struct bench *b)
 {
@@ -369,6 +383,7 @@ bench_run(struct bench *b)
 	const char *status = "ok";
 
 	b->running = 1;
+	run_hook(b->o->at_start);
 	b->srv_ok = b->o->server_pid > 0 &&
 	    stats_proc_cpu(b->o->server_pid, &b->srv_user[0], &b->srv_sys[0]) ==
 		0;
@@ -403,6 +418,7 @@ bench_run(struct bench *b)
 				&b->srv_sys[1]) == 0;
 	if (b->completed != b->total)
 		b->t_end = b->t_progress;
+	run_hook(b->o->at_end);
 	b->running = 0;
 	return stats_report(b, status);
 }
