@@ -79,23 +79,22 @@ $(O)/tests/integ/%: $(O)/tests/integ/%.o $(O)/tests/check_main.o \
 
 tests: all $(UNIT_TESTS) $(INTEG_TESTS)
 
-# Each test program prints Check's summary; the run fails if any failed.
+# Check's variables from the caller's environment (or this command line)
+# must not change what runs; check_main.c and tests/run-suites clear the
+# rest of CK_*.
+unexport CK_RUN_CASE CK_RUN_SUITE CK_INCLUDE_TAGS CK_EXCLUDE_TAGS CK_FORK \
+	CK_VERBOSITY CK_DEFAULT_TIMEOUT CK_TIMEOUT_MULTIPLIER CK_TAP_LOG_FILE_NAME \
+	CK_XML_LOG_FILE_NAME CK_LOG_FILE_NAME CK_MAX_MSG_SIZE
+
+# tests/run-suites runs every program and script, prints the checks run,
+# failed and skipped per suite, and fails on a failure or a suite that ran
+# no checks.
 test: tests
 	@command -v pkg-config >/dev/null || \
 		{ echo "pkg-config and check are needed: apt-get install -y check pkg-config"; exit 1; }
-	@fail=0; \
-	for t in $(UNIT_TESTS) $(INTEG_TESTS); do \
-		echo "== $$t"; \
-		CHATD=$(abspath $(BINDIR)/chatd) CHAT=$(abspath $(BINDIR)/chat) \
-			$$t || fail=1; \
-	done; \
-	for s in $(SCRIPT_TESTS); do \
-		echo "== $$s"; \
-		CHATD=$(abspath $(BINDIR)/chatd) CHAT=$(abspath $(BINDIR)/chat) \
-			bash $$s || fail=1; \
-	done; \
-	if [ $$fail -ne 0 ]; then echo "make test: FAILED"; exit 1; fi; \
-	echo "make test: all passed"
+	@CHATD=$(abspath $(BINDIR)/chatd) CHAT=$(abspath $(BINDIR)/chat) \
+		bash tests/run-suites "make test" $(UNIT_TESTS) $(INTEG_TESTS) \
+		$(SCRIPT_TESTS)
 
 # Benchmark: bin/chatbench (bench/*.c) and the standard matrix against chatd
 # and, when redis-server is installed, Redis pub/sub.
@@ -149,13 +148,11 @@ soak: all $(BINDIR)/chatsoak
 valgrind: tests
 	@command -v valgrind >/dev/null || { echo "apt-get install -y valgrind"; exit 1; }
 	@rm -rf build/valgrind; mkdir -p build/valgrind; fail=0; \
-	for t in $(INTEG_TESTS); do \
-		echo "== valgrind $$t"; \
-		VALGRIND=1 VALGRIND_BINDIR=$(abspath $(BINDIR)) \
+	VALGRIND=1 VALGRIND_BINDIR=$(abspath $(BINDIR)) \
 		VALGRIND_LOGDIR=$(abspath build/valgrind) \
 		CHATD=$(abspath tests/valgrind/chatd) \
-		CHAT=$(abspath tests/valgrind/chat) $$t || fail=1; \
-	done; \
+		CHAT=$(abspath tests/valgrind/chat) \
+		bash tests/run-suites "make valgrind" $(INTEG_TESTS) || fail=1; \
 	for f in build/valgrind/*.log; do \
 		[ -s "$$f" ] || continue; echo "== $$f"; cat "$$f"; fail=1; \
 	done; \
