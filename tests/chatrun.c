@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <check.h>
@@ -26,15 +25,6 @@
 
 static struct srv srv;
 static int srv_up;
-
-static long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
 
 static const char *
 chat_bin(void)
@@ -59,6 +49,8 @@ child_exec(const char *const *args, int colour)
 	else
 		setenv("NO_COLOR", "1", 1);
 	unsetenv("CHAT_PASSWORD");
+	/* Nothing of the test's (its sockets to chatd) leaks into chat. */
+	harness_close_from(3);
 	execv(argv[0], (char *const *)argv);
 	_exit(127);
 }
@@ -150,7 +142,7 @@ proc_read(struct proc *p, int ms)
 const char *
 proc_wait(struct proc *p, int err, const char *text, size_t from)
 {
-	long end = now_ms() + CHATRUN_WAIT_MS;
+	long end = harness_now_ms() + CHATRUN_WAIT_MS;
 	const char *hit;
 
 	for (;;) {
@@ -159,7 +151,7 @@ proc_wait(struct proc *p, int err, const char *text, size_t from)
 
 		if (from <= len && (hit = strstr(b + from, text)) != NULL)
 			return hit;
-		if (now_ms() > end)
+		if (harness_now_ms() > end)
 			return NULL;
 		proc_read(p, 50);
 	}
@@ -168,11 +160,11 @@ proc_wait(struct proc *p, int err, const char *text, size_t from)
 int
 proc_exit(struct proc *p)
 {
-	long end = now_ms() + CHATRUN_WAIT_MS;
+	long end = harness_now_ms() + CHATRUN_WAIT_MS;
 	int status;
 	pid_t r;
 
-	while ((r = waitpid(p->pid, &status, WNOHANG)) == 0 && now_ms() < end)
+	while ((r = waitpid(p->pid, &status, WNOHANG)) == 0 && harness_now_ms() < end)
 		proc_read(p, 20);
 	if (r == 0) {
 		kill(p->pid, SIGKILL);

@@ -520,6 +520,7 @@ cpu_ticks(pid_t pid)
 START_TEST(test_accept_emfile)
 {
 	const char *args[] = { "-m", "100", NULL };
+	const struct srv_opts opts = { .nofile = 32 };
 	struct srv s;
 	struct conn *c[40];
 	char line[512];
@@ -529,7 +530,7 @@ START_TEST(test_accept_emfile)
 	if (srv_fd_limits_virtualised())
 		return;
 	/* 32 descriptors: accept() runs out long before -m 100. */
-	ck_assert_msg(srv_start_nofile(&s, args, 32) == 0, "%s", s.log);
+	ck_assert_msg(srv_start_with(&s, args, &opts) == 0, "%s", s.log);
 	for (i = 0; i < 40; i++) {
 		c[i] = conn_open(s.port);
 		ck_assert_ptr_nonnull(c[i]);
