@@ -23,9 +23,6 @@
 #define PTY_ROWS 24
 #define PTY_COLS 80
 
-static struct srv srv;
-static int srv_up;
-
 static const char *
 chat_bin(void)
 {
@@ -164,7 +161,8 @@ proc_exit(struct proc *p)
 	int status;
 	pid_t r;
 
-	while ((r = waitpid(p->pid, &status, WNOHANG)) == 0 && harness_now_ms() < end)
+	while ((r = waitpid(p->pid, &status, WNOHANG)) == 0 &&
+	    harness_now_ms() < end)
 		proc_read(p, 20);
 	if (r == 0) {
 		kill(p->pid, SIGKILL);
@@ -199,29 +197,6 @@ proc_close(struct proc *p)
 		close(p->err);
 	if (p->slave != -1)
 		close(p->slave);
-}
-
-int
-chatrun_server_start(const char *const *args)
-{
-	ck_assert_msg(srv_start(&srv, args) == 0, "chatd did not start");
-	srv_up = 1;
-	return srv.port;
-}
-
-int
-chatrun_server_stop(int sig)
-{
-	srv_up = 0;
-	return srv_stop(&srv, sig);
-}
-
-void
-chatrun_teardown(void)
-{
-	if (srv_up)
-		srv_stop(&srv, SIGKILL);
-	srv_up = 0;
 }
 
 const char *
