@@ -162,15 +162,17 @@ valgrind: tests
 # Static analysis: cppcheck and clang's analyzer over every C file.
 # variableScope is off: declarations go at the top of a function (style(9)).
 QUEUE_H = $(firstword $(wildcard /usr/include/sys/queue.h /usr/include/*/sys/queue.h))
-LINT_SRC = $(wildcard common/*.c server/*.c client/*.c bench/*.c soak/*.c)
+LINT_SRC = $(wildcard common/*.c server/*.c client/*.c bench/*.c soak/*.c \
+	tests/*.c tests/*/*.c)
 
 lint:
 	cppcheck --enable=warning,style,performance,portability --std=c11 \
 		-D_POSIX_C_SOURCE=200809L --inline-suppr --suppress=variableScope \
 		--include=$(QUEUE_H) --error-exitcode=1 -q \
-		-Icommon -Iserver -Iclient $(LINT_SRC)
+		-Icommon -Iserver -Iclient -Itests $(LINT_SRC)
 	@fail=0; for f in $(LINT_SRC); do \
-		out=$$(clang --analyze $(STD) -Icommon -Iserver -Iclient \
+		out=$$(clang --analyze $(STD) -Icommon -Iserver -Iclient -Itests \
+			$(CHECK_CFLAGS) \
 			-Xclang -analyzer-output=text -o /dev/null $$f 2>&1); \
 		if [ -n "$$out" ]; then echo "$$out"; fail=1; fi; \
 	done; [ $$fail -eq 0 ] && echo "make lint: cppcheck and clang --analyze clean"
