@@ -79,23 +79,22 @@ $(O)/tests/integ/%: $(O)/tests/integ/%.o $(O)/tests/check_main.o \
 
 tests: all $(UNIT_TESTS) $(INTEG_TESTS)
 
-# Each test program prints Check's summary; the run fails if any failed.
+# Check's variables from the caller's environment (or this command line)
+# must not change what runs; check_main.c and tests/run-suites clear the
+# rest of CK_*.
+unexport CK_RUN_CASE CK_RUN_SUITE CK_INCLUDE_TAGS CK_EXCLUDE_TAGS CK_FORK \
+	CK_VERBOSITY CK_DEFAULT_TIMEOUT CK_TIMEOUT_MULTIPLIER CK_TAP_LOG_FILE_NAME \
+	CK_XML_LOG_FILE_NAME CK_LOG_FILE_NAME CK_MAX_MSG_SIZE
+
+# tests/run-suites runs every program and script, prints the checks run,
+# failed and skipped per suite, and fails on a failure or a suite that ran
+# no checks.
 test: tests
 	@command -v pkg-config >/dev/null || \
 		{ echo "pkg-config and check are needed: apt-get install -y check pkg-config"; exit 1; }
-	@fail=0; \
-	for t in $(UNIT_TESTS) $(INTEG_TESTS); do \
-		echo "== $$t"; \
-		CHATD=$(abspath $(BINDIR)/chatd) CHAT=$(abspath $(BINDIR)/chat) \
-			$$t || fail=1; \
-	done; \
-	for s in $(SCRIPT_TESTS); do \
-		echo "== $$s"; \
-		CHATD=$(abspath $(BINDIR)/chatd) CHAT=$(abspath $(BINDIR)/chat) \
-			bash $$s || fail=1; \
-	done; \
-	if [ $$fail -ne 0 ]; then echo "make test: FAILED"; exit 1; fi; \
-	echo "make test: all passed"
+	@CHATD=$(abspath $(BINDIR)/chatd) CHAT=$(abspath $(BINDIR)/chat) \
+		bash tests/run-suites "make test" $(UNIT_TESTS) $(INTEG_TESTS) \
+		$(SCRIPT_TESTS)
 
 # Benchmark: bin/chatbench (bench/*.c but ceiling.c), bin/chatceiling
 # (bench/ceiling.c, the fastest fan-out server we can write, the ceiling to
@@ -157,13 +156,11 @@ soak: all $(BINDIR)/chatsoak
 valgrind: tests
 	@command -v valgrind >/dev/null || { echo "apt-get install -y valgrind"; exit 1; }
 	@rm -rf build/valgrind; mkdir -p build/valgrind; fail=0; \
-	for t in $(INTEG_TESTS); do \
-		echo "== valgrind $$t"; \
-		VALGRIND=1 VALGRIND_BINDIR=$(abspath $(BINDIR)) \
+	VALGRIND=1 VALGRIND_BINDIR=$(abspath $(BINDIR)) \
 		VALGRIND_LOGDIR=$(abspath build/valgrind) \
 		CHATD=$(abspath tests/valgrind/chatd) \
-		CHAT=$(abspath tests/valgrind/chat) $$t || fail=1; \
-	done; \
+		CHAT=$(abspath tests/valgrind/chat) \
+		bash tests/run-suites "make valgrind" $(INTEG_TESTS) || fail=1; \
 	for f in build/valgrind/*.log; do \
 		[ -s "$$f" ] || continue; echo "== $$f"; cat "$$f"; fail=1; \
 	done; \
@@ -173,15 +170,17 @@ valgrind: tests
 # Static analysis: cppcheck and clang's analyzer over every C file.
 # variableScope is off: declarations go at the top of a function (style(9)).
 QUEUE_H = $(firstword $(wildcard /usr/include/sys/queue.h /usr/include/*/sys/queue.h))
-LINT_SRC = $(wildcard common/*.c server/*.c client/*.c bench/*.c soak/*.c)
+LINT_SRC = $(wildcard common/*.c server/*.c client/*.c bench/*.c soak/*.c \
+	tests/*.c tests/*/*.c)
 
 lint:
 	cppcheck --enable=warning,style,performance,portability --std=c11 \
 		-D_POSIX_C_SOURCE=200809L --inline-suppr --suppress=variableScope \
 		--include=$(QUEUE_H) --error-exitcode=1 -q \
-		-Icommon -Iserver -Iclient $(LINT_SRC)
+		-Icommon -Iserver -Iclient -Itests $(LINT_SRC)
 	@fail=0; for f in $(LINT_SRC); do \
-		out=$$(clang --analyze $(STD) -Icommon -Iserver -Iclient \
+		out=$$(clang --analyze $(STD) -Icommon -Iserver -Iclient -Itests \
+			$(CHECK_CFLAGS) \
 			-Xclang -analyzer-output=text -o /dev/null $$f 2>&1); \
 		if [ -n "$$out" ]; then echo "$$out"; fail=1; fi; \
 	done; [ $$fail -eq 0 ] && echo "make lint: cppcheck and clang --analyze clean"

@@ -586,6 +586,7 @@ conn_fail(struct conn *c, enum conn_why why, size_t refused)
 	conn_unwait(c);
 	conn_unflush(c);
 	if (why == CONN_SLOW) {
+		c->slow_queued = c->out.bytes;
 		c->unsent = outq_cut(&c->out) + refused;
 		c->closing = 1;
 	}

@@ -104,6 +104,7 @@ struct conn {
 	unsigned wait_pass; /* the pass it began waiting in */
 	enum conn_why why;
 	size_t unsent;              /* bytes cut from the queue */
+	size_t slow_queued;         /* bytes queued when it was too slow */
 	struct loop_timer deadline; /* closing: give up then */
 
 	unsigned eof : 1;      /* peer closed its side */

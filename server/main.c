@@ -189,6 +189,28 @@ main_rate(const char *s)
 	return v;
 }
 
+/* -m: 1 to what the backend can watch, said in the error (chatd-v2 §5). */
+static void
+main_set_max_clients(struct config *cfg, const char *s)
+{
+	int hi = main_max_clients(cfg->io, main_extra_fds(cfg));
+	long long v;
+
+	if (conf_number(s, 1, INT_MAX, &v) == -1)
+		main_usage_error(
+		    "invalid value '%s' for --max-clients (expected 1 to %d)",
+		    s, hi);
+	if (v > hi && cfg->io == LOOP_SELECT)
+		main_usage_error(
+		    "invalid value '%s' for --max-clients (expected 1 to %d): select() can watch at most %d clients here; --io poll or epoll take more",
+		    s, hi, hi);
+	if (v > hi)
+		main_usage_error(
+		    "invalid value '%s' for --max-clients (expected 1 to %d): the open-file limit allows at most %d clients here",
+		    s, hi, hi);
+	cfg->max_clients = (int)v;
+}
+
 /* A setting that cannot be stored stops the server: a password above all
  * must never be silently unset. */
 static char *
@@ -318,9 +340,7 @@ main_parse(int argc, char **argv, struct config *cfg)
 		main_usage_error("unexpected argument '%s'", argv[optind]);
 	/* Its bound depends on the backend, which may come after it. */
 	if (max_clients != NULL)
-		cfg->max_clients =
-		    (int)main_number("--max-clients", max_clients, 1,
-			main_max_clients(cfg->io, main_extra_fds(cfg)), 0);
+		main_set_max_clients(cfg, max_clients);
 	log_set_level(level);
 	if (password_file != NULL) {
 		cfg->password = main_read_password(password_file);

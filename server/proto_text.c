@@ -173,9 +173,10 @@ text_on_fail(struct conn *c, void *owner, enum conn_why why, size_t unsent)
 	enum ev_quit q = EV_QUIT_ERROR;
 	struct ev ev;
 
-	(void)c;
 	switch (why) {
 	case CONN_SLOW:
+		log_warn("client %u (%s) too slow: %zu bytes queued, dropping",
+		    c->id, s->user->nick, c->slow_queued);
 		/* Its last line, when its socket has room. */
 		memset(&ev, 0, sizeof ev);
 		ev.num[0] = (long long)unsent;

@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <check.h>
@@ -23,18 +22,6 @@
 #define ARGS_MAX 32
 #define PTY_ROWS 24
 #define PTY_COLS 80
-
-static struct srv srv;
-static int srv_up;
-
-static long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
 
 static const char *
 chat_bin(void)
@@ -59,6 +46,8 @@ child_exec(const char *const *args, int colour)
 	else
 		setenv("NO_COLOR", "1", 1);
 	unsetenv("CHAT_PASSWORD");
+	/* Nothing of the test's (its sockets to chatd) leaks into chat. */
+	harness_close_from(3);
 	execv(argv[0], (char *const *)argv);
 	_exit(127);
 }
@@ -153,7 +142,7 @@ proc_read(struct proc *p, int ms)
 const char *
 proc_wait(struct proc *p, int err, const char *text, size_t from)
 {
-	long end = now_ms() + CHATRUN_WAIT_MS;
+	long end = harness_now_ms() + CHATRUN_WAIT_MS;
 	const char *hit;
 
 	for (;;) {
@@ -162,7 +151,7 @@ proc_wait(struct proc *p, int err, const char *text, size_t from)
 
 		if (from <= len && (hit = strstr(b + from, text)) != NULL)
 			return hit;
-		if (now_ms() > end)
+		if (harness_now_ms() > end)
 			return NULL;
 		proc_read(p, 50);
 	}
@@ -171,11 +160,12 @@ proc_wait(struct proc *p, int err, const char *text, size_t from)
 int
 proc_exit(struct proc *p)
 {
-	long end = now_ms() + CHATRUN_WAIT_MS;
+	long end = harness_now_ms() + CHATRUN_WAIT_MS;
 	int status;
 	pid_t r;
 
-	while ((r = waitpid(p->pid, &status, WNOHANG)) == 0 && now_ms() < end)
+	while ((r = waitpid(p->pid, &status, WNOHANG)) == 0 &&
+	    harness_now_ms() < end)
 		proc_read(p, 20);
 	if (r == 0) {
 		kill(p->pid, SIGKILL);
@@ -210,29 +200,6 @@ proc_close(struct proc *p)
 		close(p->err);
 	if (p->slave != -1)
 		close(p->slave);
-}
-
-int
-chatrun_server_start(const char *const *args)
-{
-	ck_assert_msg(srv_start(&srv, args) == 0, "chatd did not start");
-	srv_up = 1;
-	return srv.port;
-}
-
-int
-chatrun_server_stop(int sig)
-{
-	srv_up = 0;
-	return srv_stop(&srv, sig);
-}
-
-void
-chatrun_teardown(void)
-{
-	if (srv_up)
-		srv_stop(&srv, SIGKILL);
-	srv_up = 0;
 }
 
 const char *

@@ -44,15 +44,6 @@ void proc_send(struct proc *, const char *s);
 /* Kill chat if it still runs and close its descriptors; not p itself. */
 void proc_close(struct proc *);
 
-/*
- * The one chatd a test runs: started as srv_start (failing the test if
- * it does not come up), killed by chatrun_teardown, the Check fixture.
- * chatrun_server_start returns its port.
- */
-int chatrun_server_start(const char *const *args);
-/* Stop that chatd now (as srv_stop), to watch chat react. */
-int chatrun_server_stop(int sig);
-void chatrun_teardown(void);
 /* port as a string for chat's arguments; good until the next call. */
 const char *chatrun_port_str(int port);
 

@@ -5,52 +5,86 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#define SRV_LOG_MAX 65536 /* log text kept; older text goes first */
+
 struct srv {
 	pid_t pid;
-	int port;        /* the TCP port chatd reported */
-	int errfd;       /* read end of chatd's stderr */
-	char log[65536]; /* stderr read so far */
+	int port;       /* the TCP port chatd reported */
+	int errfd;      /* read end of chatd's stderr (and stdout) */
+	int eof;        /* chatd closed its end: nothing more will come */
+	int reaped;     /* waitpid() already took its status */
+	int status;     /* that status, when reaped */
+	size_t logbase; /* log bytes dropped so far (for marks) */
+	char log[SRV_LOG_MAX]; /* what chatd logged, the latest part */
 	size_t loglen;
+};
+
+/* How to start chatd besides its arguments; zero for the defaults. */
+struct srv_opts {
+	long nofile;    /* > 0: chatd's RLIMIT_NOFILE, soft and hard */
+	int fill_below; /* > 3: fds 3 .. fill_below-1 open (on /dev/null)
+			   in chatd, as if inherited, so its own come above */
 };
 
 /*
  * Start $CHATD (default bin/chatd) with "-p 0 -b 127.0.0.1" and the
  * NULL-terminated extra args, wait (bounded) for its "listening on" log
- * line. Returns 0, or -1 if it did not come up.
+ * line. Returns 0, or -1 if it did not come up. chatd inherits no
+ * descriptor but stdin (/dev/null), stdout and stderr (both the log pipe).
  */
 int srv_start(struct srv *, const char *const *args);
-/* srv_start with chatd's RLIMIT_NOFILE (soft and hard) set to nofile. */
-int srv_start_nofile(struct srv *, const char *const *args, long nofile);
+/* srv_start with opts (NULL: as srv_start). */
+int srv_start_with(
+    struct srv *, const char *const *args, const struct srv_opts *);
 /* Start $CHATD with exactly args (no defaults) and return at once;
  * its stdout and stderr both go to s->log. 0 or -1. */
 int srv_spawn(struct srv *, const char *const *args);
 /* srv_spawn, then wait (bounded) for it to exit by itself: as srv_stop. */
 int srv_run(struct srv *, const char *const *args);
 /* Send sig (0: none, just wait), wait (bounded, then SIGKILL) and
- * return the exit status, or
- * 128+signal if it died of a signal, or -1. */
+ * return the exit status, or 128+signal if it died of a signal, or -1
+ * (with a note on stderr) if it could not be waited for. */
 int srv_stop(struct srv *, int sig);
+/* 1 if chatd is still running: not exited, not a zombie (it is reaped,
+ * and its status kept for srv_stop, when it has exited). */
+int srv_running(struct srv *);
+/* Stop chatd with SIGSTOP and wait until it is stopped; srv_thaw goes
+ * on (SIGCONT). For tests that need input to pile up while it sleeps. */
+void srv_freeze(struct srv *);
+void srv_thaw(struct srv *);
 /* Read whatever chatd logged so far (waiting up to ms) into s->log. */
 void srv_read_log(struct srv *, int ms);
 /* Wait up to ms for text to appear in the log; 1 if it did. */
 int srv_log_has(struct srv *, const char *text, int ms);
+/* The log's position now: srv_log_find looks only at what comes after. */
+size_t srv_log_mark(const struct srv *);
+/* Wait up to ms for text in a whole line chatd logged since mark; a
+ * pointer to it in s->log (good until the next read of the log), or NULL. */
+const char *srv_log_find(struct srv *, size_t mark, const char *text, int ms);
 
 /* Monotonic clock in milliseconds, for bounded waits. */
 long harness_now_ms(void);
+/* In a child about to exec: close every descriptor from fd up. */
+void harness_close_from(int fd);
 
 /*
- * Nonzero, with a note on stderr, when chatd runs under valgrind (make
- * valgrind sets VALGRIND): valgrind keeps descriptors of its own and fakes
- * RLIMIT_NOFILE, so fd-limit tests cannot see chatd's behaviour there and
- * skip themselves; make test and make SAN=1 test run them for real.
+ * Nonzero when chatd runs under valgrind (make valgrind sets VALGRIND):
+ * valgrind keeps descriptors of its own and fakes RLIMIT_NOFILE, so
+ * fd-limit tests cannot see chatd's behaviour there and skip themselves
+ * (TEST_SKIP_IF); make test and make SAN=1 test run them for real.
  */
 int srv_fd_limits_virtualised(void);
 
-/* A connection with its own line buffer. */
+/* conn_line's results besides a length. */
+#define CONN_TIMEOUT (-1)
+#define CONN_EOF     (-2) /* EOF or a read error */
+#define CONN_FULL    (-3) /* the whole buffer holds no line end */
+
+/* A connection with its own line buffer: lines start at buf + off. */
 struct conn {
 	int fd;
 	char buf[262144];
-	size_t len;
+	size_t off, len;
 };
 
 /* Connect to 127.0.0.1:port (blocking socket). NULL on failure. */
@@ -68,16 +102,21 @@ void conn_close(struct conn *);
 int conn_send(struct conn *, const char *s);
 int conn_send_raw(struct conn *, const void *, size_t);
 /*
- * Read one line (without LF) into out within ms. Returns its length,
- * -1 on timeout, -2 on EOF/error.
+ * Read one line (without LF) into out within ms. Returns its length, or
+ * CONN_TIMEOUT, CONN_EOF, or CONN_FULL (with a note on stderr) when a
+ * whole buffer arrived without a line end: no test expects that, and it
+ * must never pass for an EOF.
  */
 int conn_line(struct conn *, char *out, size_t outlen, int ms);
 /* Read lines until one contains text (within ms overall); copies it into
  * out (if not NULL) and returns 1, else 0. */
 int conn_expect(
     struct conn *, const char *text, char *out, size_t outlen, int ms);
-/* 1 if no line arrives within ms. */
+/* 1 if nothing arrives on c within ms (no line, no byte, no EOF). */
 int conn_quiet(struct conn *, int ms);
+/* The same for n connections watched together for ms; 0, with what came
+ * and where on stderr, if anything arrived on any of them. */
+int conns_quiet(struct conn *const *, int n, int ms);
 /* 1 if the server closes the connection within ms (lines before EOF are
  * discarded). */
 int conn_eof(struct conn *, int ms);
@@ -86,6 +125,8 @@ int conn_eof(struct conn *, int ms);
 int conn_next_is(struct conn *, const char *want, int ms);
 /* The text after the "[HH:MM:SS] " stamp, or NULL if the line has none. */
 const char *line_body(const char *line);
+/* line_body, or the whole line if it has no stamp. */
+const char *line_text(const char *line);
 
 /* For Check tests: the same, failing the test (with chatd's log) instead
  * of returning an error. srv_stop_ok sends SIGTERM and wants exit 0, which

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "check_main.h"
+#include "fixture.h"
 #include "harness.h"
 
 #define WAIT  5000 /* ms: generous bound for anything to arrive */
@@ -33,15 +34,6 @@ welcome_guest(const char *line)
 	    strcmp(tail, "you are in #lobby; type /help for commands") != 0)
 		return -1;
 	return n;
-}
-
-/* Log in alice, then bob; alice has seen bob arrive. */
-static void
-pair(int port, struct conn **a, struct conn **b)
-{
-	*a = login_ok(port, "alice");
-	*b = login_ok(port, "bob");
-	ck_assert(conn_expect(*a, "is now known as bob", NULL, 0, WAIT));
 }
 
 /* 1 if the stamp of line is the local time now, give or take 5 s. */
@@ -64,15 +56,14 @@ stamp_is_now(const char *line)
 
 START_TEST(test_welcome_unique_guests)
 {
-	struct srv s;
+	struct fx fx;
 	struct conn *c[4];
 	char line[512], want[128];
 	int n[4], i, j;
 
-	srv_start_ok(&s, NULL);
+	fx_start(&fx, NULL, NULL);
 	for (i = 0; i < 4; i++) {
-		c[i] = conn_open(s.port);
-		ck_assert_ptr_nonnull(c[i]);
+		c[i] = fx_open(&fx);
 		/* The welcome is the very first line. */
 		ck_assert_int_ge(conn_line(c[i], line, sizeof line, WAIT), 0);
 		n[i] = welcome_guest(line);
@@ -87,58 +78,48 @@ START_TEST(test_welcome_unique_guests)
 		/* The newcomer sees no join notice about itself. */
 		ck_assert(conn_quiet(c[i], QUIET));
 	}
-	for (i = 0; i < 4; i++)
-		conn_close(c[i]);
-	srv_stop_ok(&s);
+	fx_stop(&fx);
 }
 END_TEST
 
 START_TEST(test_guest_skips_taken_nick)
 {
-	struct srv s;
+	struct fx fx;
 	struct conn *a, *b;
 	char line[512], cmd[64];
 	int na, nb;
 
-	srv_start_ok(&s, NULL);
-	a = conn_open(s.port);
-	ck_assert_ptr_nonnull(a);
+	fx_start(&fx, NULL, NULL);
+	a = fx_open(&fx);
 	ck_assert_int_ge(conn_line(a, line, sizeof line, WAIT), 0);
 	ck_assert_int_ge(na = welcome_guest(line), 0);
 	/* Take the name the next guest would get, in another case. */
 	snprintf(cmd, sizeof cmd, "/nick GUEST%d\n", na + 1);
 	conn_send(a, cmd);
 	ck_assert(conn_expect(a, "is now known as", NULL, 0, WAIT));
-	b = conn_open(s.port);
-	ck_assert_ptr_nonnull(b);
+	b = fx_open(&fx);
 	ck_assert_int_ge(conn_line(b, line, sizeof line, WAIT), 0);
 	ck_assert_int_ge(nb = welcome_guest(line), 0);
 	ck_assert_msg(nb != na + 1, "guest%d given twice (taken by /nick)", nb);
-	conn_close(a);
-	conn_close(b);
-	srv_stop_ok(&s);
+	fx_stop(&fx);
 }
 END_TEST
 
 START_TEST(test_broadcast_no_echo)
 {
-	struct srv s;
+	struct fx fx;
 	struct conn *a, *b, *c;
 	char line[512];
 
-	srv_start_ok(&s, NULL);
-	pair(s.port, &a, &b);
-	c = login_ok(s.port, "carol");
-	ck_assert(conn_expect(a, "carol", NULL, 0, WAIT));
-	ck_assert(conn_expect(b, "carol", NULL, 0, WAIT));
+	fx_start(&fx, NULL,
+	    FX_USERS({ "alice", &a }, { "bob", &b }, { "carol", &c }));
 	conn_send(a, "hello all\n");
 	ck_assert_int_ge(conn_line(b, line, sizeof line, WAIT), 0);
 	ck_assert_msg(stamp_is_now(line), "bad stamp: %s", line);
 	ck_assert_str_eq(line_body(line), "<alice> hello all");
 	ck_assert(conn_next_is(c, "<alice> hello all", WAIT));
-	ck_assert(conn_quiet(a, QUIET)); /* never echoed */
-	ck_assert(conn_quiet(b, 0));     /* exactly once */
-	ck_assert(conn_quiet(c, 0));
+	/* Never echoed, and exactly once: nothing more reaches anyone. */
+	ck_assert(conns_quiet((struct conn *[]){ a, b, c }, 3, QUIET));
 	/* Lines split over writes, and several lines in one write. */
 	conn_send(b, "spl");
 	usleep(50000);
@@ -148,52 +129,74 @@ START_TEST(test_broadcast_no_echo)
 	ck_assert(conn_next_is(a, "<bob> split", WAIT));
 	ck_assert(conn_next_is(a, "<bob> one", WAIT));
 	ck_assert(conn_next_is(a, "<bob> two", WAIT));
-	ck_assert(conn_quiet(b, QUIET));
-	conn_close(a);
-	conn_close(b);
-	conn_close(c);
-	srv_stop_ok(&s);
+	ck_assert(conn_next_is(c, "<bob> split", WAIT));
+	ck_assert(conn_next_is(c, "<bob> one", WAIT));
+	ck_assert(conn_next_is(c, "<bob> two", WAIT));
+	ck_assert(conns_quiet((struct conn *[]){ a, b, c }, 3, QUIET));
+	fx_stop(&fx);
 }
 END_TEST
 
-/* Read n lines from c: each must be "<nick> nick-i" in order for every
- * sender, exactly once. Senders are told apart by their nick. */
+/*
+ * Read from c the lines "<nick> nick-i" (i from 0 to per-1) of nsend
+ * senders, told apart by their nick: each must come exactly once and in
+ * its sender's order, and then nothing more for QUIET ms. Duplicates and
+ * lines missing or out of order are counted, and reported together.
+ */
 static void
 read_ordered(struct conn *c, const char **nicks, int nsend, int per)
 {
-	char line[512], want[128];
-	int next[4] = { 0, 0, 0, 0 }, i, k;
+	char line[512], prefix[64];
+	const char *b;
+	int next[4] = { 0, 0, 0, 0 }, dup = 0, gap = 0, odd = 0, done = 0;
+	int k, seq, ms = WAIT;
 
-	for (i = 0; i < nsend * per; i++) {
-		ck_assert_msg(conn_line(c, line, sizeof line, WAIT) >= 0,
-		    "only %d of %d lines arrived", i, nsend * per);
-		for (k = 0; k < nsend; k++) {
-			snprintf(want, sizeof want, "<%s> ", nicks[k]);
-			if (strncmp(line_body(line), want, strlen(want)) == 0)
+	ck_assert_int_le(nsend, 4);
+	/* After the last expected line, any more is a duplicate. */
+	while (conn_line(c, line, sizeof line, ms) >= 0) {
+		b = line_body(line);
+		for (k = 0; b != NULL && k < nsend; k++) {
+			snprintf(prefix, sizeof prefix, "<%s> %s-", nicks[k],
+			    nicks[k]);
+			if (strncmp(b, prefix, strlen(prefix)) == 0)
 				break;
 		}
-		ck_assert_msg(k < nsend, "unexpected line %s", line);
-		snprintf(want, sizeof want, "<%s> %s-%d", nicks[k], nicks[k],
-		    next[k]++);
-		ck_assert_str_eq(line_body(line), want);
+		if (b == NULL || k == nsend ||
+		    sscanf(b + strlen(prefix), "%d", &seq) != 1 || seq < 0 ||
+		    seq >= per) {
+			if (odd++ == 0)
+				fprintf(stderr, "unexpected line: %s\n", line);
+			continue;
+		}
+		if (seq < next[k]) {
+			dup++;
+		} else {
+			gap += seq - next[k];
+			next[k] = seq + 1;
+			done += next[k] == per;
+		}
+		if (done == nsend)
+			ms = QUIET;
 	}
-	ck_assert(conn_quiet(c, QUIET));
+	for (k = 0; k < nsend; k++)
+		gap += per - next[k];
+	ck_assert_msg(dup == 0 && gap == 0 && odd == 0,
+	    "%d senders x %d lines: %d duplicates, %d missing or out of "
+	    "order, %d unexpected",
+	    nsend, per, dup, gap, odd);
 }
 
 START_TEST(test_order_exactly_once)
 {
 	const char *args[] = { "--rate", "0", NULL };
 	const char *nicks[] = { "alice", "bob" };
-	struct srv s;
+	struct fx fx;
 	struct conn *a, *b, *r;
 	char *big[2], *p;
 	int i, k, per = 1000;
 
-	srv_start_ok(&s, args);
-	pair(s.port, &a, &b);
-	r = login_ok(s.port, "reader");
-	ck_assert(conn_expect(a, "reader", NULL, 0, WAIT));
-	ck_assert(conn_expect(b, "reader", NULL, 0, WAIT));
+	fx_start(&fx, args,
+	    FX_USERS({ "alice", &a }, { "bob", &b }, { "reader", &r }));
 	for (k = 0; k < 2; k++) {
 		p = big[k] = malloc((size_t)per * 32);
 		for (i = 0; i < per; i++)
@@ -214,10 +217,7 @@ START_TEST(test_order_exactly_once)
 	read_ordered(b, nicks, 1, per);
 	free(big[0]);
 	free(big[1]);
-	conn_close(a);
-	conn_close(b);
-	conn_close(r);
-	srv_stop_ok(&s);
+	fx_stop(&fx);
 }
 END_TEST
 
@@ -233,13 +233,12 @@ pass(
 
 START_TEST(test_text_exact)
 {
-	struct srv s;
+	struct fx fx;
 	struct conn *a, *b;
 	char line[512];
 	const char *body;
 
-	srv_start_ok(&s, NULL);
-	pair(s.port, &a, &b);
+	fx_start(&fx, NULL, FX_USERS({ "alice", &a }, { "bob", &b }));
 	PASS(a, b, "tab\there\t\n", "<alice> tab\there\t");
 	PASS(a, b,
 	    "h\xc3\xa9llo w\xc3\xb6rld \xe6\x97\xa5\xe6\x9c\xac "
@@ -263,19 +262,16 @@ START_TEST(test_text_exact)
 		strstr(body, "\xef\xbf\xbd") != NULL,
 	    "invalid UTF-8 neither passed nor replaced: %s", line);
 	PASS(a, b, "still alive\n", "<alice> still alive");
-	conn_close(a);
-	conn_close(b);
-	srv_stop_ok(&s);
+	fx_stop(&fx);
 }
 END_TEST
 
 START_TEST(test_crlf_and_controls)
 {
-	struct srv s;
+	struct fx fx;
 	struct conn *a, *b;
 
-	srv_start_ok(&s, NULL);
-	pair(s.port, &a, &b);
+	fx_start(&fx, NULL, FX_USERS({ "alice", &a }, { "bob", &b }));
 	PASS(a, b, "crlf line\r\n", "<alice> crlf line");
 	PASS(a, b, "mid\rcr\r\r\n", "<alice> midcr");
 	PASS(a, b, "\x1b[31mred\x1b[0m \x1b]0;title\x07\x1b[2J!\n",
@@ -286,38 +282,32 @@ START_TEST(test_crlf_and_controls)
 	ck_assert(conn_next_is(a, "-> *bob* [1mpsst", WAIT));
 	PASS(a, b, "/quit \x1b[31mgone\x1b[0m\n",
 	    "-!- alice has quit ([31mgone[0m)");
-	conn_close(a);
-	conn_close(b);
-	srv_stop_ok(&s);
+	fx_stop(&fx);
 }
 END_TEST
 
 START_TEST(test_empty_lines_ignored)
 {
-	struct srv s;
+	struct fx fx;
 	struct conn *a, *b;
 
-	srv_start_ok(&s, NULL);
-	pair(s.port, &a, &b);
+	fx_start(&fx, NULL, FX_USERS({ "alice", &a }, { "bob", &b }));
 	PASS(a, b, "\n\r\n   \n \t \r\n\x01\x02\n\x1b\r\n\x7f \x7f\nafter\n",
 	    "<alice> after");
-	ck_assert(conn_quiet(a, QUIET)); /* no error replies either */
-	ck_assert(conn_quiet(b, 0));
-	conn_close(a);
-	conn_close(b);
-	srv_stop_ok(&s);
+	/* No error replies either. */
+	ck_assert(conns_quiet((struct conn *[]){ a, b }, 2, QUIET));
+	fx_stop(&fx);
 }
 END_TEST
 
 START_TEST(test_max_line)
 {
-	struct srv s;
+	struct fx fx;
 	struct conn *a, *b;
 	char *p, *want;
 	size_t big = 100000;
 
-	srv_start_ok(&s, NULL);
-	pair(s.port, &a, &b);
+	fx_start(&fx, NULL, FX_USERS({ "alice", &a }, { "bob", &b }));
 	p = malloc(big + 16);
 	want = malloc(2048 + 16);
 	memset(p, 'x', big);
@@ -344,42 +334,35 @@ START_TEST(test_max_line)
 	ck_assert(conn_next_is(
 	    a, "-!- error: line too long (max 2048 bytes), dropped", WAIT));
 	ck_assert(conn_next_is(b, "<alice> after", WAIT));
-	ck_assert(conn_quiet(a, QUIET));
-	ck_assert(conn_quiet(b, 0));
+	ck_assert(conns_quiet((struct conn *[]){ a, b }, 2, QUIET));
 	free(p);
 	free(want);
-	conn_close(a);
-	conn_close(b);
-	srv_stop_ok(&s);
+	fx_stop(&fx);
 }
 END_TEST
 
 START_TEST(test_max_line_option)
 {
 	const char *args[] = { "--max-line", "20", NULL };
-	struct srv s;
+	struct fx fx;
 	struct conn *a, *b;
 
-	srv_start_ok(&s, args);
-	pair(s.port, &a, &b);
+	fx_start(&fx, args, FX_USERS({ "alice", &a }, { "bob", &b }));
 	PASS(a, b, "0123456789abcdefghij\n", "<alice> 0123456789abcdefghij");
 	conn_send(a, "0123456789abcdefghijk\n");
 	ck_assert(conn_next_is(
 	    a, "-!- error: line too long (max 20 bytes), dropped", WAIT));
 	ck_assert(conn_quiet(b, QUIET));
-	conn_close(a);
-	conn_close(b);
-	srv_stop_ok(&s);
+	fx_stop(&fx);
 }
 END_TEST
 
 START_TEST(test_eof_mid_line)
 {
-	struct srv s;
+	struct fx fx;
 	struct conn *a, *b;
 
-	srv_start_ok(&s, NULL);
-	pair(s.port, &a, &b);
+	fx_start(&fx, NULL, FX_USERS({ "alice", &a }, { "bob", &b }));
 	conn_send(a, "first\nunterminated last words\r");
 	shutdown(a->fd, SHUT_WR);
 	ck_assert(conn_next_is(b, "<alice> first", WAIT));
@@ -387,19 +370,16 @@ START_TEST(test_eof_mid_line)
 	ck_assert(
 	    conn_next_is(b, "-!- alice has quit (connection closed)", WAIT));
 	ck_assert(conn_eof(a, WAIT));
-	conn_close(a);
-	conn_close(b);
-	srv_stop_ok(&s);
+	fx_stop(&fx);
 }
 END_TEST
 
 START_TEST(test_half_close_flushes_reply)
 {
-	struct srv s;
+	struct fx fx;
 	struct conn *a, *b;
 
-	srv_start_ok(&s, NULL);
-	pair(s.port, &a, &b);
+	fx_start(&fx, NULL, FX_USERS({ "alice", &a }, { "bob", &b }));
 	conn_send(a, "/who\nbye all\n/rooms\n");
 	shutdown(a->fd, SHUT_WR);
 	ck_assert(conn_next_is(a, "-!- 2 users in #lobby: @alice, bob", WAIT));
@@ -408,26 +388,19 @@ START_TEST(test_half_close_flushes_reply)
 	ck_assert(conn_next_is(b, "<alice> bye all", WAIT));
 	ck_assert(
 	    conn_next_is(b, "-!- alice has quit (connection closed)", WAIT));
-	conn_close(a);
-	conn_close(b);
-	srv_stop_ok(&s);
+	fx_stop(&fx);
 }
 END_TEST
 
 START_TEST(test_quit_reasons)
 {
 	struct linger lg = { 1, 0 };
-	struct srv s;
+	struct fx fx;
 	struct conn *a, *b, *c, *d, *r;
 
-	srv_start_ok(&s, NULL);
-	r = login_ok(s.port, "room");
-	pair(s.port, &a, &b);
-	c = login_ok(s.port, "carol");
-	d = login_ok(s.port, "dave");
-	ck_assert(conn_expect(r, "is now known as dave", NULL, 0, WAIT));
-	ck_assert(conn_expect(a, "is now known as dave", NULL, 0, WAIT));
-	ck_assert(conn_expect(b, "is now known as dave", NULL, 0, WAIT));
+	fx_start(&fx, NULL,
+	    FX_USERS({ "room", &r }, { "alice", &a }, { "bob", &b },
+		{ "carol", &c }, { "dave", &d }));
 	conn_send(a, "/quit\n");
 	ck_assert(conn_next_is(a, "-!- bye", WAIT));
 	ck_assert(conn_eof(a, WAIT));
@@ -440,42 +413,34 @@ START_TEST(test_quit_reasons)
 	    r, "-!- bob has quit (gone fishing, back soon)", WAIT));
 	/* Unread input makes close() send a reset: read it all first. */
 	ck_assert(conn_expect(c, "bob has quit", NULL, 0, WAIT));
-	conn_close(c);
+	fx_close(&fx, c);
 	ck_assert(
 	    conn_next_is(r, "-!- carol has quit (connection closed)", WAIT));
 	setsockopt(d->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
-	conn_close(d);
+	fx_close(&fx, d);
 	ck_assert(
 	    conn_next_is(r, "-!- dave has quit (connection reset)", WAIT));
-	ck_assert(srv_log_has(&s, "(alice) disconnected: bye", WAIT));
-	ck_assert(
-	    srv_log_has(&s, "(carol) disconnected: connection closed", WAIT));
-	ck_assert(
-	    srv_log_has(&s, "(dave) disconnected: connection reset", WAIT));
+	ck_assert(srv_log_has(&fx.srv, "(alice) disconnected: bye", WAIT));
+	ck_assert(srv_log_has(
+	    &fx.srv, "(carol) disconnected: connection closed", WAIT));
+	ck_assert(srv_log_has(
+	    &fx.srv, "(dave) disconnected: connection reset", WAIT));
 	/* The server carries on. */
-	conn_close(a);
-	a = login_ok(s.port, "alice");
+	fx_close(&fx, a);
+	fx_login(&fx, "alice");
 	ck_assert(conn_expect(r, "is now known as alice", NULL, 0, WAIT));
-	conn_close(a);
-	conn_close(b);
-	conn_close(r);
-	srv_stop_ok(&s);
+	fx_stop(&fx);
 }
 END_TEST
 
-/*
- * Move this test process into a network namespace of its own with only
- * its loopback up, so chatd's default "every interface" is loopback too.
- * 0 where that is not allowed.
- */
+/* 1 if lo, in the network namespace this process is now in, is up. */
 static int
-private_loopback(void)
+loopback_up(void)
 {
 	struct ifreq ifr;
 	int fd, ok;
 
-	if (unshare(CLONE_NEWNET) == -1 ||
-	    (fd = socket(AF_INET, SOCK_DGRAM, 0)) == -1)
+	if ((fd = socket(AF_INET, SOCK_DGRAM, 0)) == -1)
 		return 0;
 	memset(&ifr, 0, sizeof ifr);
 	strcpy(ifr.ifr_name, "lo");
@@ -486,24 +451,37 @@ private_loopback(void)
 	return ok;
 }
 
+/*
+ * Move this test process into a network namespace of its own with only
+ * its loopback up, so chatd's default "every interface" is loopback too:
+ * as root, or else inside a user namespace of its own where the kernel
+ * allows that. 0 where neither is allowed.
+ */
+static int
+private_loopback(void)
+{
+	if (unshare(CLONE_NEWNET) == 0)
+		return loopback_up();
+	return unshare(CLONE_NEWUSER | CLONE_NEWNET) == 0 && loopback_up();
+}
+
 START_TEST(test_default_listen)
 {
 	const char *none[] = { NULL }, *port0[] = { "-p", "0", NULL };
 	struct srv s;
 	struct conn *a, *b;
 
-	if (!private_loopback()) {
-		fprintf(stderr,
-		    "test_default_listen: skipped (no network "
-		    "namespace)\n");
-		return;
-	}
+	TEST_NEED(private_loopback(),
+	    "a network namespace of its own (root, or user namespaces)");
+	TEST_NEED(test_have_ipv6(), "an IPv6 loopback");
 	/* No -b: dual-stack on every interface; IPv4 clients show as such. */
 	ck_assert_int_eq(srv_spawn(&s, port0), 0);
 	ck_assert_msg(srv_log_has(&s, "info listening on [::]:", 10000),
 	    "log: %s", s.log);
 	s.port = atoi(strstr(s.log, "[::]:") + 5);
-	pair(s.port, &a, &b);
+	a = login_ok(s.port, "alice");
+	b = login_ok(s.port, "bob");
+	ck_assert(conn_expect(a, "is now known as bob", NULL, 0, WAIT));
 	ck_assert(srv_log_has(
 	    &s, "client 1 connected from 127.0.0.1 as guest1", WAIT));
 	conn_close(b);

@@ -11,19 +11,19 @@
 
 #include "chatrun.h"
 #include "check_main.h"
+#include "fixture.h"
 #include "harness.h"
 #include "net.h"
 
 START_TEST(test_pipe_both_ways)
 {
 	struct proc *p = malloc(sizeof *p);
+	struct fx fx;
 	struct conn *bob;
 	const char *args[] = { "-n", "alice", "127.0.0.1", NULL, NULL };
-	int port;
 
-	port = chatrun_server_start(NULL);
-	ck_assert((bob = conn_login(port, "bob")) != NULL);
-	args[3] = chatrun_port_str(port);
+	fx_start(&fx, NULL, FX_USERS({ "bob", &bob }));
+	args[3] = chatrun_port_str(fx.port);
 	proc_start(p, args);
 	ck_assert(conn_expect(
 	    bob, "is now known as alice", NULL, 0, CHATRUN_WAIT_MS));
@@ -37,9 +37,9 @@ START_TEST(test_pipe_both_ways)
 	ck_assert(conn_expect(bob, "alice has quit", NULL, 0, CHATRUN_WAIT_MS));
 	ck_assert_int_eq(proc_exit(p), 0);
 	ck_assert(strstr(p->obuf, "\033") == NULL); /* no colour, no prompt */
-	conn_close(bob);
 	proc_close(p);
 	free(p);
+	fx_stop(&fx);
 }
 END_TEST
 
@@ -49,13 +49,13 @@ START_TEST(test_pipe_loses_nothing)
 	const char *sargs[] = { "--rate", "0", NULL };
 	const char *args[] = { "127.0.0.1", NULL, NULL };
 	struct proc *p = malloc(sizeof *p);
+	struct fx fx;
 	struct conn *bob;
 	char line[64], want[64];
-	int i, n = 3000, port;
+	int i, n = 3000;
 
-	port = chatrun_server_start(sargs);
-	ck_assert((bob = conn_login(port, "bob")) != NULL);
-	args[1] = chatrun_port_str(port);
+	fx_start(&fx, sargs, FX_USERS({ "bob", &bob }));
+	args[1] = chatrun_port_str(fx.port);
 	proc_start(p, args);
 	for (i = 0; i < n; i++) {
 		snprintf(
@@ -78,9 +78,9 @@ START_TEST(test_pipe_loses_nothing)
 	}
 	ck_assert(conn_expect(bob, "has quit", NULL, 0, CHATRUN_WAIT_MS));
 	ck_assert_int_eq(proc_exit(p), 0);
-	conn_close(bob);
 	proc_close(p);
 	free(p);
+	fx_stop(&fx);
 }
 END_TEST
 
@@ -89,13 +89,12 @@ START_TEST(test_exec)
 	const char *args[] = { "-n", "deploy", "-e", "build 42 is green", "-e",
 		"/me deploys", "-e", "third", NULL, NULL };
 	struct proc *p = malloc(sizeof *p);
+	struct fx fx;
 	struct conn *bob;
 	char hp[64];
-	int port;
 
-	port = chatrun_server_start(NULL);
-	ck_assert((bob = conn_login(port, "bob")) != NULL);
-	snprintf(hp, sizeof hp, "127.0.0.1:%d", port);
+	fx_start(&fx, NULL, FX_USERS({ "bob", &bob }));
+	snprintf(hp, sizeof hp, "127.0.0.1:%d", fx.port);
 	args[8] = hp;
 	proc_start(p, args);
 	ck_assert(conn_expect(
@@ -108,9 +107,9 @@ START_TEST(test_exec)
 	ck_assert_int_eq(proc_exit(p), 0);
 	ck_assert_uint_eq(p->olen, 0); /* a notifier prints nothing */
 	ck_assert_uint_eq(p->elen, 0);
-	conn_close(bob);
 	proc_close(p);
 	free(p);
+	fx_stop(&fx);
 }
 END_TEST
 
@@ -119,14 +118,17 @@ START_TEST(test_exec_error_shown)
 {
 	const char *args[] = { "-e", "/nosuch", "127.0.0.1", NULL, NULL };
 	struct proc *p = malloc(sizeof *p);
+	struct fx fx;
 
-	args[3] = chatrun_port_str(chatrun_server_start(NULL));
+	fx_start(&fx, NULL, NULL);
+	args[3] = chatrun_port_str(fx.port);
 	proc_start(p, args);
 	ck_assert_int_eq(proc_exit(p), 0);
 	ck_assert(
 	    strstr(p->ebuf, "-!- error: unknown command /nosuch") != NULL);
 	proc_close(p);
 	free(p);
+	fx_stop(&fx);
 }
 END_TEST
 
@@ -218,16 +220,19 @@ START_TEST(test_server_shutdown)
 {
 	const char *args[] = { "127.0.0.1", NULL, NULL };
 	struct proc *p = malloc(sizeof *p);
+	struct fx fx;
 
-	args[1] = chatrun_port_str(chatrun_server_start(NULL));
+	fx_start(&fx, NULL, NULL);
+	args[1] = chatrun_port_str(fx.port);
 	proc_start(p, args);
 	ck_assert(proc_wait(p, 0, "/help", 0) != NULL);
-	chatrun_server_stop(SIGTERM);
+	ck_assert_int_eq(srv_stop(&fx.srv, SIGTERM), 0);
 	ck_assert_int_eq(proc_exit(p), 1);
 	ck_assert_str_eq(p->ebuf, "-!- disconnected: server shutting down\n");
 	ck_assert(strstr(p->obuf, "-!- server shutting down\n") != NULL);
 	proc_close(p);
 	free(p);
+	fx_stop(&fx);
 }
 END_TEST
 
@@ -236,18 +241,17 @@ START_TEST(test_server_full)
 	const char *sargs[] = { "-m", "1", NULL };
 	const char *args[] = { "127.0.0.1", NULL, NULL };
 	struct proc *p = malloc(sizeof *p);
-	struct conn *first;
-	int port;
+	struct fx fx;
 
-	port = chatrun_server_start(sargs);
-	ck_assert((first = conn_login(port, NULL)) != NULL);
-	args[1] = chatrun_port_str(port);
+	fx_start(&fx, sargs, NULL);
+	fx_adopt(&fx, conn_login(fx.port, NULL));
+	args[1] = chatrun_port_str(fx.port);
 	proc_start(p, args);
 	ck_assert_int_eq(proc_exit(p), 1);
 	ck_assert_str_eq(p->ebuf, "-!- disconnected: server full\n");
-	conn_close(first);
 	proc_close(p);
 	free(p);
+	fx_stop(&fx);
 }
 END_TEST
 
@@ -324,12 +328,11 @@ START_TEST(test_quit_waits_while_lines_arrive)
 END_TEST
 
 static struct conn *
-login_with_password(int port, const char *pass)
+login_with_password(struct fx *fx, const char *pass)
 {
-	struct conn *c;
+	struct conn *c = fx_open(fx);
 	char cmd[64];
 
-	ck_assert((c = conn_open(port)) != NULL);
 	snprintf(cmd, sizeof cmd, "/pass %s\n", pass);
 	ck_assert(conn_send(c, cmd) == 0);
 	ck_assert(
@@ -345,23 +348,24 @@ START_TEST(test_password_file)
 	const char *args[] = { "-P", pwpath, "-n", "alice", "-e", "hello",
 		"127.0.0.1", NULL, NULL };
 	struct proc *p = malloc(sizeof *p);
+	struct fx fx;
 	struct conn *bob;
-	int fd, port;
+	int fd;
 
 	ck_assert((fd = mkstemp(pwpath)) != -1);
 	ck_assert(write(fd, "s3cret\n", 7) == 7);
 	close(fd);
-	port = chatrun_server_start(sargs);
-	bob = login_with_password(port, "s3cret");
-	args[7] = chatrun_port_str(port);
+	fx_start(&fx, sargs, NULL);
+	bob = login_with_password(&fx, "s3cret");
+	args[7] = chatrun_port_str(fx.port);
 	proc_start(p, args);
 	ck_assert(conn_expect(bob, "<alice> hello", NULL, 0, CHATRUN_WAIT_MS));
 	ck_assert_int_eq(proc_exit(p), 0);
 	ck_assert_uint_eq(p->elen, 0);
 	unlink(pwpath);
-	conn_close(bob);
 	proc_close(p);
 	free(p);
+	fx_stop(&fx);
 }
 END_TEST
 
@@ -371,21 +375,20 @@ START_TEST(test_unix_socket)
 	const char *sargs[] = { "--unix", path, NULL };
 	const char *args[] = { "-n", "sock", "-e", "over unix", hp, NULL };
 	struct proc *p = malloc(sizeof *p);
+	struct fx fx;
 	struct conn *bob;
-	int port;
 
 	snprintf(path, sizeof path, "/tmp/chat-test-%d.sock", (int)getpid());
 	snprintf(hp, sizeof hp, "unix:%s", path);
-	port = chatrun_server_start(sargs);
-	ck_assert((bob = conn_login(port, "bob")) != NULL);
+	fx_start(&fx, sargs, FX_USERS({ "bob", &bob }));
 	proc_start(p, args);
 	ck_assert(
 	    conn_expect(bob, "<sock> over unix", NULL, 0, CHATRUN_WAIT_MS));
 	ck_assert_int_eq(proc_exit(p), 0);
-	unlink(path);
-	conn_close(bob);
 	proc_close(p);
 	free(p);
+	fx_stop(&fx);
+	unlink(path);
 }
 END_TEST
 
@@ -395,7 +398,6 @@ test_suite(void)
 	Suite *s = suite_create("client");
 	TCase *tc = tcase_create("chat");
 
-	tcase_add_checked_fixture(tc, NULL, chatrun_teardown);
 	tcase_set_timeout(tc, TEST_TIMEOUT);
 	tcase_add_test(tc, test_pipe_both_ways);
 	tcase_add_test(tc, test_pipe_loses_nothing);

@@ -7,6 +7,7 @@
 
 #include "chatrun.h"
 #include "check_main.h"
+#include "fixture.h"
 #include "harness.h"
 
 /*
@@ -20,15 +21,13 @@ START_TEST(test_prompt_not_spoofed)
 		NULL };
 	struct proc *p = malloc(sizeof *p);
 	struct conn *bob, *carol;
+	struct fx fx;
 	size_t mark;
-	int port;
 
-	port = chatrun_server_start(NULL);
-	args[5] = chatrun_port_str(port);
+	fx_start(&fx, NULL, FX_USERS({ "bob", &bob }, { "carol", &carol }));
+	args[5] = chatrun_port_str(fx.port);
 	proc_start_pty(p, args, 0);
 	ck_assert(proc_wait(p, 0, "[#dev alice]> ", 0) != NULL);
-	ck_assert((bob = conn_login(port, "bob")) != NULL);
-	ck_assert((carol = conn_login(port, "carol")) != NULL);
 	conn_send(bob, "/join dev\n");
 	conn_send(carol, "/join dev\n");
 	ck_assert(proc_wait(p, 0, "carol has joined #dev", 0) != NULL);
@@ -52,10 +51,9 @@ START_TEST(test_prompt_not_spoofed)
 	ck_assert(proc_wait(p, 0, "[#lobby alice]> ", mark) != NULL);
 	proc_send(p, "/quit\r");
 	ck_assert_int_eq(proc_exit(p), 0);
-	conn_close(carol);
 	proc_close(p);
 	free(p);
-	ck_assert_int_eq(chatrun_server_stop(15), 0);
+	fx_stop(&fx);
 }
 END_TEST
 
@@ -66,7 +64,6 @@ test_suite(void)
 	TCase *tc = tcase_create("prompt");
 
 	tcase_set_timeout(tc, TEST_TIMEOUT);
-	tcase_add_checked_fixture(tc, NULL, chatrun_teardown);
 	tcase_add_test(tc, test_prompt_not_spoofed);
 	suite_add_tcase(s, tc);
 	return s;

@@ -10,6 +10,7 @@
 
 #include "chatrun.h"
 #include "check_main.h"
+#include "fixture.h"
 #include "harness.h"
 
 static int
@@ -24,14 +25,13 @@ START_TEST(test_tty_partial_line)
 {
 	const char *args[] = { "-n", "alice", "127.0.0.1", NULL, NULL };
 	struct proc *p = malloc(sizeof *p);
+	struct fx fx;
 	struct conn *bob;
 	struct termios before, after;
 	const char *msg;
-	int port;
 
-	port = chatrun_server_start(NULL);
-	ck_assert((bob = conn_login(port, "bob")) != NULL);
-	args[3] = chatrun_port_str(port);
+	fx_start(&fx, NULL, FX_USERS({ "bob", &bob }));
+	args[3] = chatrun_port_str(fx.port);
 	proc_start_pty(p, args, 0);
 	before = p->start;
 	ck_assert(proc_wait(p, 0, "[#lobby alice]> ", 0) != NULL);
@@ -55,9 +55,9 @@ START_TEST(test_tty_partial_line)
 	ck_assert(termios_same(&before, &after));
 	ck_assert(after.c_lflag & ICANON);
 	ck_assert(after.c_lflag & ECHO);
-	conn_close(bob);
 	proc_close(p);
 	free(p);
+	fx_stop(&fx);
 }
 END_TEST
 
@@ -66,12 +66,11 @@ START_TEST(test_tty_prompt_follows)
 {
 	const char *args[] = { "-r", "dev", "127.0.0.1", NULL, NULL };
 	struct proc *p = malloc(sizeof *p);
+	struct fx fx;
 	struct conn *bob;
-	int port;
 
-	port = chatrun_server_start(NULL);
-	ck_assert((bob = conn_login(port, "bob")) != NULL);
-	args[3] = chatrun_port_str(port);
+	fx_start(&fx, NULL, FX_USERS({ "bob", &bob }));
+	args[3] = chatrun_port_str(fx.port);
 	proc_start_pty(p, args, 1);
 	ck_assert(proc_wait(p, 0, "[#dev guest", 0) != NULL);
 	proc_send(p, "/nick carol\r");
@@ -83,9 +82,9 @@ START_TEST(test_tty_prompt_follows)
 	ck_assert(proc_wait(p, 0, "bob\033[0m> welcome carol", 0) != NULL);
 	proc_send(p, "/quit\r");
 	ck_assert_int_eq(proc_exit(p), 0);
-	conn_close(bob);
 	proc_close(p);
 	free(p);
+	fx_stop(&fx);
 }
 END_TEST
 
@@ -93,15 +92,17 @@ START_TEST(test_tty_server_gone)
 {
 	const char *args[] = { "127.0.0.1", NULL, NULL };
 	struct proc *p = malloc(sizeof *p);
+	struct fx fx;
 	struct termios before, after;
 
-	args[1] = chatrun_port_str(chatrun_server_start(NULL));
+	fx_start(&fx, NULL, NULL);
+	args[1] = chatrun_port_str(fx.port);
 	proc_start_pty(p, args, 0);
 	before = p->start;
 	ck_assert(proc_wait(p, 0, "[#lobby guest", 0) != NULL);
 	proc_send(p, "unsent");
 	ck_assert(proc_wait(p, 0, "unsent", 0) != NULL);
-	chatrun_server_stop(SIGTERM);
+	ck_assert_int_eq(srv_stop(&fx.srv, SIGTERM), 0);
 	ck_assert(proc_wait(p, 0, "-!- disconnected: server shutting down\r\n",
 		      0) != NULL);
 	ck_assert_int_eq(proc_exit(p), 1);
@@ -109,6 +110,7 @@ START_TEST(test_tty_server_gone)
 	ck_assert(termios_same(&before, &after));
 	proc_close(p);
 	free(p);
+	fx_stop(&fx);
 }
 END_TEST
 
@@ -148,7 +150,6 @@ test_suite(void)
 	Suite *s = suite_create("client_tty");
 	TCase *tc = tcase_create("tty");
 
-	tcase_add_checked_fixture(tc, NULL, chatrun_teardown);
 	tcase_set_timeout(tc, TEST_TIMEOUT);
 	tcase_add_test(tc, test_tty_partial_line);
 	tcase_add_test(tc, test_tty_prompt_follows);

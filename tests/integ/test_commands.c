@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "check_main.h"
+#include "fixture.h"
 #include "harness.h"
 
 #define WAIT  5000 /* ms: generous bound for anything to arrive */
@@ -38,17 +39,15 @@ join(struct conn *c, const char *nick, const char *room)
 
 START_TEST(test_nick)
 {
-	struct srv s;
+	struct fx fx;
 	struct conn *a, *b, *c;
 	const char *bad[] = { "1abc", "_x", "-x", "a.b", "a!", "\xc3\xa4x",
 		"abcdefghijklmnopq", NULL };
 	char cmd[128], want[256];
 	int i;
 
-	srv_start_ok(&s, NULL);
-	a = login_ok(s.port, "alice");
-	b = login_ok(s.port, "bob");
-	c = login_ok(s.port, "carol");
+	fx_start(&fx, NULL,
+	    FX_USERS({ "alice", &a }, { "bob", &b }, { "carol", &c }));
 	join(c, "carol", "dev");
 	ck_assert(conn_expect(a, "carol has left #lobby", NULL, 0, WAIT));
 	ck_assert(conn_expect(b, "carol has left #lobby", NULL, 0, WAIT));
@@ -83,25 +82,18 @@ START_TEST(test_nick)
 	reply(b, "/nick alicia\n", "-!- bob is now known as alicia");
 	/* A lone member still hears about its own change. */
 	reply(c, "/nick caroline\n", "-!- carol is now known as caroline");
-	conn_close(a);
-	conn_close(b);
-	conn_close(c);
-	srv_stop_ok(&s);
+	fx_stop(&fx);
 }
 END_TEST
 
 START_TEST(test_join)
 {
-	struct srv s;
+	struct fx fx;
 	struct conn *a, *b, *c;
 	char name[64], cmd[128], want[256];
 
-	srv_start_ok(&s, NULL);
-	a = login_ok(s.port, "alice");
-	b = login_ok(s.port, "bob");
-	c = login_ok(s.port, "carol");
-	ck_assert(conn_expect(a, "carol", NULL, 0, WAIT));
-	ck_assert(conn_expect(b, "carol", NULL, 0, WAIT));
+	fx_start(&fx, NULL,
+	    FX_USERS({ "alice", &a }, { "bob", &b }, { "carol", &c }));
 	/* Without '#': the new room (joiner included) and the old one. */
 	join(a, "alice", "dev");
 	ck_assert(conn_next_is(b, "-!- alice has left #lobby", WAIT));
@@ -122,8 +114,7 @@ START_TEST(test_join)
 	conn_send(a, "in dev\n");
 	ck_assert(conn_next_is(b, "<alice> in dev", WAIT));
 	conn_send(c, "in lobby\n");
-	ck_assert(conn_quiet(a, QUIET));
-	ck_assert(conn_quiet(b, 0));
+	ck_assert(conns_quiet((struct conn *[]){ a, b }, 2, QUIET));
 	/* Errors. */
 	reply(c, "/join\n", "-!- error: usage: /join ROOM");
 	reply(c, "/join lobby\n", "-!- error: you are already in #lobby");
@@ -156,24 +147,20 @@ START_TEST(test_join)
 	ck_assert(conn_next_is(a, "-!- bob has joined #lobby", WAIT));
 	snprintf(want, sizeof want, "-!- 2 rooms: #%s (1), #lobby (2)", name);
 	reply(a, "/rooms\n", want);
-	conn_close(a);
-	conn_close(b);
-	conn_close(c);
-	srv_stop_ok(&s);
+	fx_stop(&fx);
 }
 END_TEST
 
 START_TEST(test_who_rooms)
 {
-	struct srv s;
+	struct fx fx;
 	struct conn *a, *b, *c;
 
-	srv_start_ok(&s, NULL);
-	a = login_ok(s.port, "alice");
+	fx_start(&fx, NULL, FX_USERS({ "alice", &a }));
 	reply(a, "/who\n", "-!- 1 user in #lobby: @alice");
 	reply(a, "/rooms\n", "-!- 1 room: #lobby (1)");
-	b = login_ok(s.port, "bob");
-	c = login_ok(s.port, "carol");
+	b = fx_login(&fx, "bob");
+	c = fx_login(&fx, "carol");
 	ck_assert(conn_expect(a, "carol", NULL, 0, WAIT));
 	reply(a, "/who\n", "-!- 3 users in #lobby: @alice, bob, carol");
 	join(c, "carol", "zeta");
@@ -183,24 +170,18 @@ START_TEST(test_who_rooms)
 	reply(a, "/who\n", "-!- 1 user in #lobby: @alice");
 	/* Sorted by name, not by creation. */
 	reply(a, "/rooms\n", "-!- 3 rooms: #dev (1), #lobby (1), #zeta (1)");
-	ck_assert(conn_quiet(b, QUIET));
-	ck_assert(conn_quiet(c, 0));
-	conn_close(a);
-	conn_close(b);
-	conn_close(c);
-	srv_stop_ok(&s);
+	ck_assert(conns_quiet((struct conn *[]){ b, c }, 2, QUIET));
+	fx_stop(&fx);
 }
 END_TEST
 
 START_TEST(test_me)
 {
-	struct srv s;
+	struct fx fx;
 	struct conn *a, *b, *c;
 
-	srv_start_ok(&s, NULL);
-	a = login_ok(s.port, "alice");
-	b = login_ok(s.port, "bob");
-	c = login_ok(s.port, "carol");
+	fx_start(&fx, NULL,
+	    FX_USERS({ "alice", &a }, { "bob", &b }, { "carol", &c }));
 	join(c, "carol", "dev");
 	ck_assert(conn_expect(b, "carol has left", NULL, 0, WAIT));
 	conn_send(a, "/me waves  to all \n");
@@ -210,23 +191,18 @@ START_TEST(test_me)
 	conn_send(a, "/me\n");
 	ck_assert(conn_expect(a, "-!- error: usage: /me TEXT", NULL, 0, WAIT));
 	ck_assert(conn_quiet(b, QUIET));
-	conn_close(a);
-	conn_close(b);
-	conn_close(c);
-	srv_stop_ok(&s);
+	fx_stop(&fx);
 }
 END_TEST
 
 START_TEST(test_msg)
 {
-	struct srv s;
+	struct fx fx;
 	struct conn *a, *b, *c;
 	char line[512];
 
-	srv_start_ok(&s, NULL);
-	a = login_ok(s.port, "alice");
-	b = login_ok(s.port, "bob");
-	c = login_ok(s.port, "carol");
+	fx_start(&fx, NULL,
+	    FX_USERS({ "alice", &a }, { "bob", &b }, { "carol", &c }));
 	join(b, "bob", "dev");
 	ck_assert(conn_expect(a, "bob has left", NULL, 0, WAIT));
 	ck_assert(conn_expect(c, "bob has left", NULL, 0, WAIT));
@@ -249,29 +225,22 @@ START_TEST(test_msg)
 	reply(a, "/msg nobody hi\n", "-!- error: no such nick nobody");
 	reply(a, "/msg bob\n", "-!- error: usage: /msg NICK TEXT");
 	reply(a, "/msg\n", "-!- error: usage: /msg NICK TEXT");
-	ck_assert(conn_quiet(b, QUIET));
-	ck_assert(conn_quiet(c, 0));
+	ck_assert(conns_quiet((struct conn *[]){ b, c }, 2, QUIET));
 	/* A nick that left is gone. */
-	conn_close(b);
-	ck_assert(srv_log_has(&s, "(bob) disconnected", WAIT));
+	fx_close(&fx, b);
+	ck_assert(srv_log_has(&fx.srv, "(bob) disconnected", WAIT));
 	reply(a, "/msg bob still there?\n", "-!- error: no such nick bob");
-	conn_close(a);
-	conn_close(c);
-	srv_stop_ok(&s);
+	fx_stop(&fx);
 }
 END_TEST
 
 START_TEST(test_quit)
 {
-	struct srv s;
+	struct fx fx;
 	struct conn *a, *b, *c;
 
-	srv_start_ok(&s, NULL);
-	a = login_ok(s.port, "alice");
-	b = login_ok(s.port, "bob");
-	c = login_ok(s.port, "carol");
-	ck_assert(conn_expect(a, "carol", NULL, 0, WAIT));
-	ck_assert(conn_expect(b, "carol", NULL, 0, WAIT));
+	fx_start(&fx, NULL,
+	    FX_USERS({ "alice", &a }, { "bob", &b }, { "carol", &c }));
 	/* Replies before /quit are flushed, lines after it are not run. */
 	conn_send(a, "/who\n/quit\nnever said\n");
 	ck_assert(
@@ -292,10 +261,7 @@ START_TEST(test_quit)
 	ck_assert(
 	    conn_next_is(c, "-!- carol is now an operator of #lobby", WAIT));
 	reply(c, "/who\n", "-!- 1 user in #lobby: @carol");
-	conn_close(a);
-	conn_close(b);
-	conn_close(c);
-	srv_stop_ok(&s);
+	fx_stop(&fx);
 }
 END_TEST
 
@@ -303,15 +269,12 @@ START_TEST(test_help)
 {
 	const char *cmds[] = { "/nick", "/join", "/who", "/rooms", "/me",
 		"/msg", "/quit", "/help", "/pass", NULL };
-	struct srv s;
+	struct fx fx;
 	struct conn *a, *b;
 	char line[512], all[8192] = "";
 	int i;
 
-	srv_start_ok(&s, NULL);
-	a = login_ok(s.port, "alice");
-	b = login_ok(s.port, "bob");
-	ck_assert(conn_expect(a, "is now known as bob", NULL, 0, WAIT));
+	fx_start(&fx, NULL, FX_USERS({ "alice", &a }, { "bob", &b }));
 	reply(a, "/help\n", "-!- commands:");
 	while (conn_line(a, line, sizeof line, QUIET) >= 0) {
 		ck_assert_msg(line_body(line) != NULL &&
@@ -323,21 +286,16 @@ START_TEST(test_help)
 		ck_assert_msg(strstr(all, cmds[i]) != NULL,
 		    "/help does not list %s", cmds[i]);
 	ck_assert(conn_quiet(b, 0));
-	conn_close(a);
-	conn_close(b);
-	srv_stop_ok(&s);
+	fx_stop(&fx);
 }
 END_TEST
 
 START_TEST(test_slash_escape_and_unknown)
 {
-	struct srv s;
+	struct fx fx;
 	struct conn *a, *b;
 
-	srv_start_ok(&s, NULL);
-	a = login_ok(s.port, "alice");
-	b = login_ok(s.port, "bob");
-	ck_assert(conn_expect(a, "is now known as bob", NULL, 0, WAIT));
+	fx_start(&fx, NULL, FX_USERS({ "alice", &a }, { "bob", &b }));
 	conn_send(a, "//text here\n//quit\n//\n");
 	ck_assert(conn_next_is(b, "<alice> /text here", WAIT));
 	ck_assert(conn_next_is(b, "<alice> /quit", WAIT));
@@ -350,21 +308,16 @@ START_TEST(test_slash_escape_and_unknown)
 	ck_assert(conn_expect(a, "-!- error: ", NULL, 0, WAIT));
 	ck_assert(conn_quiet(b, QUIET)); /* nothing was broadcast */
 	reply(a, "/who\n", "-!- 2 users in #lobby: @alice, bob");
-	conn_close(a);
-	conn_close(b);
-	srv_stop_ok(&s);
+	fx_stop(&fx);
 }
 END_TEST
 
 START_TEST(test_case_insensitive)
 {
-	struct srv s;
+	struct fx fx;
 	struct conn *a, *b;
 
-	srv_start_ok(&s, NULL);
-	a = login_ok(s.port, "alice");
-	b = login_ok(s.port, "bob");
-	ck_assert(conn_expect(a, "bob", NULL, 0, WAIT));
+	fx_start(&fx, NULL, FX_USERS({ "alice", &a }, { "bob", &b }));
 	reply(a, "/NICK al\n", "-!- alice is now known as al");
 	ck_assert(conn_next_is(b, "-!- alice is now known as al", WAIT));
 	reply(a, "/Who\n", "-!- 2 users in #lobby: @al, bob");
@@ -381,9 +334,7 @@ START_TEST(test_case_insensitive)
 	conn_send(a, "/QUIT\n");
 	ck_assert(conn_expect(a, "-!- bye", NULL, 0, WAIT));
 	ck_assert(conn_eof(a, WAIT));
-	conn_close(a);
-	conn_close(b);
-	srv_stop_ok(&s);
+	fx_stop(&fx);
 }
 END_TEST
 

@@ -17,4 +17,6 @@ else
 	failed=1
 fi
 echo "loadtest: $passed passed, $failed failed"
+# tests/run-suites reads this line.
+echo "TOTALS loadtest checks=1 failed=$failed skipped=0 known=0"
 ((failed == 0))

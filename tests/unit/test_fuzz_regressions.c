@@ -77,17 +77,23 @@ replay_dir(const char *sub, const char *prefix, fuzz_one_fn *one)
 	return n;
 }
 
-/* Crashes are saved as regressions/fuzz_server-WHAT: none yet is fine. */
+/* Crashes are saved as regressions/fuzz_server-WHAT: none yet for a
+ * target is fine, but the folder must be there (it is in git), or a
+ * wrong FUZZ_DIR or a lost folder would pass unnoticed. */
 START_TEST(test_server_regressions)
 {
 	fuzz_server_init();
-	(void)replay_dir("regressions", "fuzz_server", fuzz_server_one);
+	ck_assert_msg(
+	    replay_dir("regressions", "fuzz_server", fuzz_server_one) >= 0,
+	    "no folder %s/regressions", fuzz_dir());
 }
 END_TEST
 
 START_TEST(test_editor_regressions)
 {
-	(void)replay_dir("regressions", "fuzz_editor", fuzz_editor_one);
+	ck_assert_msg(
+	    replay_dir("regressions", "fuzz_editor", fuzz_editor_one) >= 0,
+	    "no folder %s/regressions", fuzz_dir());
 }
 END_TEST
 

@@ -114,25 +114,43 @@ START_TEST(test_reason)
 }
 END_TEST
 
+/* line as render_line draws it, into a NUL-terminated buffer. */
+static const char *
+render(struct buf *b, const char *line)
+{
+	buf_consume(b, buf_len(b));
+	ck_assert_int_eq(colour_line(b, line), 0);
+	ck_assert_int_eq(buf_append(b, "", 1), 0);
+	return buf_data(b);
+}
+
+#define DIM_STAMP "\033[2m" STAMP "\033[0m"
+#define BOB       "\033[36mbob\033[0m" /* bob's colour, by its hash */
+
+/* Every form, byte for byte: the stamp dimmed, nicks in their colour
+ * (the same whatever their case), private ones bold, errors red. */
 START_TEST(test_render)
 {
 	struct buf b;
 
 	buf_init(&b);
-	ck_assert_int_eq(colour_line(&b, STAMP "<bob> hi"), 0);
-	buf_append(&b, "", 1);
-	ck_assert(strstr(buf_data(&b), "bob\033[0m> hi") != NULL);
-	ck_assert(strncmp(buf_data(&b), "\033[2m" STAMP, 4) == 0);
-	buf_consume(&b, buf_len(&b));
-	colour_line(&b, STAMP "-!- error: no such nick x");
-	buf_append(&b, "", 1);
-	ck_assert(strstr(buf_data(&b),
-		      "\033[31m-!- error: no such nick x"
-		      "\033[0m") != NULL);
-	buf_consume(&b, buf_len(&b));
-	colour_line(&b, "no stamp at all");
-	buf_append(&b, "", 1);
-	ck_assert_str_eq(buf_data(&b), "no stamp at all");
+	ck_assert_str_eq(
+	    render(&b, STAMP "<bob> hi"), DIM_STAMP "<" BOB "> hi");
+	ck_assert_str_eq(
+	    render(&b, STAMP "<BOB> hi"), DIM_STAMP "<\033[36mBOB\033[0m> hi");
+	ck_assert_str_eq(render(&b, STAMP "<alice> hi"),
+	    DIM_STAMP "<\033[96malice\033[0m> hi");
+	ck_assert_str_eq(
+	    render(&b, STAMP "* bob waves"), DIM_STAMP "* " BOB " waves");
+	ck_assert_str_eq(
+	    render(&b, STAMP "*bob* psst"), DIM_STAMP "*\033[1m" BOB "* psst");
+	ck_assert_str_eq(render(&b, STAMP "-> *bob* psst"),
+	    DIM_STAMP "-> *\033[1m" BOB "* psst");
+	ck_assert_str_eq(render(&b, STAMP "-!- error: no such nick x"),
+	    DIM_STAMP "\033[31m-!- error: no such nick x\033[0m");
+	ck_assert_str_eq(render(&b, STAMP "-!- bob has joined #lobby"),
+	    DIM_STAMP "\033[2m-!- bob has joined #lobby\033[0m");
+	ck_assert_str_eq(render(&b, "no stamp at all"), "no stamp at all");
 	buf_free(&b);
 }
 END_TEST

@@ -168,7 +168,8 @@ check_walk(const char *s, size_t len, const char *what)
 		ck_assert_msg(p < pos && pos - p <= 4, "%s: prev(%zu) = %zu",
 		    what, pos, p);
 		ck_assert_uint_gt(k, 0);
-		ck_assert_msg(fwd[--k] == p,
+		k--;
+		ck_assert_msg(fwd[k] == p,
 		    "%s: prev(%zu) = %zu, next "
 		    "walk has %zu",
 		    what, pos, p, fwd[k]);
