@@ -42,6 +42,22 @@ void text_cmd_line(struct text_session *, char *line, size_t len);
 /* The user is in and sees its room: the welcome's join, /pass, kicks. */
 void text_cmd_enter_room(struct text_session *, const char *room);
 
+/* text_cmd.c helpers shared with text_query.c. */
+struct room *text_room(const struct text_session *);
+char *text_trim(char *);
+void text_usage(struct text_session *, const char *cmd);
+
+/* text_query.c: the commands that only ask. */
+void cmd_who(struct text_session *, char *);
+void cmd_rooms(struct text_session *, char *);
+void cmd_whois(struct text_session *, char *);
+void cmd_list(struct text_session *, char *);
+void cmd_history(struct text_session *, char *);
+/* The last n events of room r, as the room saw them, between notices;
+ * loud: say so when there is no history (/history) rather than nothing
+ * (joining). */
+void text_replay(struct text_session *, struct room *, size_t n, int loud);
+
 /* Send one line made from ev to this user alone. */
 void text_send_ev(struct text_session *, const struct ev *);
 void text_send_code(

@@ -1,9 +1,14 @@
 /* text_cmd.c: what a plain-text user's line means: messages and /commands, as core actions. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "chat.h"
+#include "conf.h"
+#include "conn.h"
+#include "history.h"
+#include "render.h"
 #include "log.h"
 #include "proto_text.h"
 #include "server.h"
@@ -23,8 +28,6 @@ struct text_cmd {
 static void text_cmd_dispatch(struct text_session *, char *, size_t);
 static void cmd_nick(struct text_session *, char *);
 static void cmd_join(struct text_session *, char *);
-static void cmd_who(struct text_session *, char *);
-static void cmd_rooms(struct text_session *, char *);
 static void cmd_me(struct text_session *, char *);
 static void cmd_msg(struct text_session *, char *);
 static void cmd_quit(struct text_session *, char *);
@@ -35,8 +38,6 @@ static void cmd_kick(struct text_session *, char *);
 static void cmd_op(struct text_session *, char *);
 static void cmd_deop(struct text_session *, char *);
 static void cmd_away(struct text_session *, char *);
-static void cmd_whois(struct text_session *, char *);
-static void cmd_list(struct text_session *, char *);
 
 static const struct text_cmd text_cmds[] = {
 	{ "nick", cmd_nick, 1, "/nick NAME", "change your nickname" },
@@ -56,11 +57,12 @@ static const struct text_cmd text_cmds[] = {
 	{ "away", cmd_away, 0, "/away [TEXT]", "mark yourself away, or back" },
 	{ "whois", cmd_whois, 0, "/whois NICK", "about NICK" },
 	{ "list", cmd_list, 0, "/list", "the rooms with their topics" },
+	{ "history", cmd_history, 0, "/history [N]",
+	    "the last N messages of your room" },
 };
 #define TEXT_NCMDS (sizeof text_cmds / sizeof text_cmds[0])
 
-/* The room of a signed-in plain-text user: exactly one. */
-static struct room *
+struct room *
 text_room(const struct text_session *s)
 {
 	struct member *m = TAILQ_FIRST(&s->user->rooms);
@@ -74,9 +76,8 @@ text_chat(const struct text_session *s)
 	return &s->srv->chat;
 }
 
-/* Drop trailing blanks from an argument (in place). */
-static char *
-cmd_trim(char *s)
+char *
+text_trim(char *s)
 {
 	size_t n = strlen(s);
 
@@ -96,8 +97,8 @@ cmd_word(char *s)
 	return p + strspn(p, " \t");
 }
 
-static void
-cmd_usage(struct text_session *s, const char *name)
+void
+text_usage(struct text_session *s, const char *name)
 {
 	struct ev ev;
 	size_t i;
@@ -229,18 +230,19 @@ text_cmd_enter_room(struct text_session *s, const char *name)
 		ev.target = r->topic_by;
 		text_send_code(s, EV_REPLY, R_TOPIC, &ev);
 	}
+	text_replay(s, r, s->srv->cfg.replay, 0);
 }
 
 static void
 cmd_nick(struct text_session *s, char *args)
 {
 	char old[CHAT_NICK_MAX + 1];
-	char *name = cmd_trim(args);
+	char *name = text_trim(args);
 	struct ev ev;
 	int rv;
 
 	if (*name == '\0') {
-		cmd_usage(s, "nick");
+		text_usage(s, "nick");
 		return;
 	}
 	snprintf(old, sizeof old, "%s", s->user->nick);
@@ -265,11 +267,11 @@ static void
 cmd_join(struct text_session *s, char *args)
 {
 	struct room *r = text_room(s);
-	char *arg = cmd_trim(args);
+	char *arg = text_trim(args);
 	const char *name;
 
 	if (*arg == '\0') {
-		cmd_usage(s, "join");
+		text_usage(s, "join");
 		return;
 	}
 	if (!text_room_valid(arg)) {
@@ -287,62 +289,13 @@ cmd_join(struct text_session *s, char *args)
 }
 
 static void
-cmd_who(struct text_session *s, char *args)
-{
-	struct room *r = text_room(s);
-	struct member *m;
-	struct buf b;
-	struct ev ev;
-
-	(void)args;
-	buf_init(&b);
-	TAILQ_FOREACH(m, &r->members, in_room)
-		if (buf_printf(&b, "%s%s%s", buf_len(&b) > 0 ? ", " : "",
-			m->op ? "@" : "", m->user->nick) == -1)
-			break;
-	if (buf_append(&b, "", 1) == 0) {
-		memset(&ev, 0, sizeof ev);
-		ev.room = r->name;
-		ev.num[0] = r->count;
-		ev.text = buf_data(&b);
-		text_send_code(s, EV_REPLY, R_WHO, &ev);
-	}
-	buf_free(&b);
-}
-
-static void
-cmd_rooms(struct text_session *s, char *args)
-{
-	struct chat *chat = text_chat(s);
-	struct room **v = chat_rooms_sorted(chat);
-	struct buf b;
-	struct ev ev;
-	int i;
-
-	(void)args;
-	buf_init(&b);
-	for (i = 0; v != NULL && i < chat->nrooms; i++)
-		if (buf_printf(&b, "%s#%s (%d)", i > 0 ? ", " : "", v[i]->name,
-			v[i]->count) == -1)
-			break;
-	if (buf_append(&b, "", 1) == 0) {
-		memset(&ev, 0, sizeof ev);
-		ev.num[0] = chat->nrooms;
-		ev.text = buf_data(&b);
-		text_send_code(s, EV_REPLY, R_ROOMS, &ev);
-	}
-	buf_free(&b);
-	free(v);
-}
-
-static void
 cmd_me(struct text_session *s, char *args)
 {
 	size_t len = strlen(args);
 	int rv;
 
 	if (text_is_blank(args, len)) {
-		cmd_usage(s, "me");
+		text_usage(s, "me");
 		return;
 	}
 	if ((rv = chat_say(text_chat(s), s->user, text_room(s)->name, args, len,
@@ -358,7 +311,7 @@ cmd_msg(struct text_session *s, char *args)
 	int rv;
 
 	if (*args == '\0' || text_is_blank(text, len)) {
-		cmd_usage(s, "msg");
+		text_usage(s, "msg");
 		return;
 	}
 	if ((rv = chat_tell(text_chat(s), s->user, args, text, len, 0, NULL)) !=
@@ -369,7 +322,7 @@ cmd_msg(struct text_session *s, char *args)
 static void
 cmd_quit(struct text_session *s, char *args)
 {
-	char *reason = cmd_trim(args);
+	char *reason = text_trim(args);
 
 	text_send_code(s, EV_REPLY, R_BYE, NULL);
 	text_leave(s, EV_QUIT_REQUEST, *reason != '\0' ? reason : NULL);
@@ -413,7 +366,7 @@ static void
 cmd_pass(struct text_session *s, char *args)
 {
 	struct server *srv = s->srv;
-	char *pass = cmd_trim(args);
+	char *pass = text_trim(args);
 	struct ev ev;
 
 	if (srv->cfg.password == NULL) {
@@ -425,7 +378,7 @@ cmd_pass(struct text_session *s, char *args)
 		return;
 	}
 	if (*pass == '\0') {
-		cmd_usage(s, "pass");
+		text_usage(s, "pass");
 		return;
 	}
 	if (!cmd_password_equal(pass, srv->cfg.password)) {
@@ -450,7 +403,7 @@ static void
 cmd_topic(struct text_session *s, char *args)
 {
 	struct room *r = text_room(s);
-	char *text = cmd_trim(args);
+	char *text = text_trim(args);
 	struct ev ev;
 	int rv;
 
@@ -473,11 +426,11 @@ cmd_kick(struct text_session *s, char *args)
 {
 	struct room *r = text_room(s);
 	char room[CHAT_ROOM_MAX + 1];
-	char *reason = cmd_trim(cmd_word(args));
+	char *reason = text_trim(cmd_word(args));
 	int rv;
 
 	if (*args == '\0') {
-		cmd_usage(s, "kick");
+		text_usage(s, "kick");
 		return;
 	}
 	/* The room may go with the kick: keep its name for the error. */
@@ -490,11 +443,11 @@ static void
 cmd_op_deop(struct text_session *s, char *args, int give)
 {
 	struct room *r = text_room(s);
-	char *nick = cmd_trim(args);
+	char *nick = text_trim(args);
 	int rv;
 
 	if (*nick == '\0') {
-		cmd_usage(s, give ? "op" : "deop");
+		text_usage(s, give ? "op" : "deop");
 		return;
 	}
 	if ((rv = chat_op(text_chat(s), s->user, r, nick, give)) > 0)
@@ -516,62 +469,5 @@ cmd_deop(struct text_session *s, char *args)
 static void
 cmd_away(struct text_session *s, char *args)
 {
-	chat_away(text_chat(s), s->user, cmd_trim(args));
-}
-
-static void
-cmd_whois(struct text_session *s, char *args)
-{
-	char *nick = cmd_trim(args);
-	struct member *m;
-	struct user *u;
-	struct buf b;
-	struct ev ev;
-	int64_t now = chat_clock_ms();
-
-	if (*nick == '\0') {
-		cmd_usage(s, "whois");
-		return;
-	}
-	if ((u = chat_find_user(text_chat(s), nick)) == NULL) {
-		cmd_error(s, E_NO_SUCH_NICK, nick, NULL);
-		return;
-	}
-	buf_init(&b);
-	TAILQ_FOREACH(m, &u->rooms, in_user)
-		if (buf_printf(&b, "%s#%s", buf_len(&b) > 0 ? " " : "",
-			m->room->name) == -1)
-			break;
-	if (buf_append(&b, "", 1) == 0) {
-		memset(&ev, 0, sizeof ev);
-		ev.nick = u->nick;
-		ev.text = buf_data(&b);
-		ev.num[0] = (now - u->active_ms) / 1000;
-		ev.num[1] = (now - u->signon_ms) / 1000;
-		ev.target = u->away;
-		ev.flags = u->irc ? EV_F_IRC : 0;
-		text_send_code(s, EV_REPLY, R_WHOIS, &ev);
-	}
-	buf_free(&b);
-}
-
-static void
-cmd_list(struct text_session *s, char *args)
-{
-	struct chat *chat = text_chat(s);
-	struct room **v = chat_rooms_sorted(chat);
-	struct ev ev;
-	int i;
-
-	(void)args;
-	memset(&ev, 0, sizeof ev);
-	ev.num[0] = chat->nrooms;
-	text_send_code(s, EV_REPLY, R_LIST_HEAD, &ev);
-	for (i = 0; v != NULL && i < chat->nrooms; i++) {
-		ev.room = v[i]->name;
-		ev.num[0] = v[i]->count;
-		ev.text = v[i]->topic != NULL ? v[i]->topic : "";
-		text_send_code(s, EV_REPLY, R_LIST_ROOM, &ev);
-	}
-	free(v);
+	chat_away(text_chat(s), s->user, text_trim(args));
 }

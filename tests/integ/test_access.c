@@ -79,6 +79,10 @@ START_TEST(test_password_env)
 	reply(u, "/pass s3cre\n", "-!- error: wrong password");
 	reply(u, "/pass s3cret\n", PW_ACCEPTED);
 	ck_assert(conn_next_is(m, "-!- newbie has joined #lobby", WAIT));
+	/* What the members said before it came (history-v1 §2). */
+	ck_assert(conn_next_is(u, "-!- last 1 message in #lobby:", WAIT));
+	ck_assert(conn_next_is(u, "<member> for members only", WAIT));
+	ck_assert(conn_next_is(u, "-!- end of history", WAIT));
 	reply(u, "/pass s3cret\n", "-!- error: already authenticated");
 	conn_send(u, "hi all\n");
 	ck_assert(conn_next_is(m, "<newbie> hi all", WAIT));

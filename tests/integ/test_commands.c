@@ -140,8 +140,12 @@ START_TEST(test_join)
 	join(c, "carol", name);
 	snprintf(want, sizeof want, "-!- 2 rooms: #%s (1), #dev (2)", name);
 	reply(c, "/rooms\n", want);
-	/* #lobby went away when it emptied and comes back on a join. */
+	/* #lobby went away when it emptied and comes back on a join, its
+	 * history kept (history-v1 §1): the joiner sees what was said. */
 	join(a, "alice", "lobby");
+	ck_assert(conn_next_is(a, "-!- last 1 message in #lobby:", WAIT));
+	ck_assert(conn_next_is(a, "<carol> in lobby", WAIT));
+	ck_assert(conn_next_is(a, "-!- end of history", WAIT));
 	ck_assert(conn_next_is(b, "-!- alice has left #dev", WAIT));
 	join(b, "bob", "lobby");
 	ck_assert(conn_next_is(a, "-!- bob has joined #lobby", WAIT));

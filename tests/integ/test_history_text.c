@@ -1,0 +1,202 @@
+/* test_history_text.c: what a room remembers, as plain-text users see it (history-v1 §1, §2). */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_main.h"
+#include "fixture.h"
+#include "harness.h"
+
+#define WAIT  5000
+#define QUIET 300
+
+/* Send n lines "tag-i" from c, read by r as they arrive; keep the full
+ * lines r received (stamp included) in got[first..first+n). */
+static void
+say(struct conn *c, struct conn *r, const char *tag, int first, int n,
+    char got[][128])
+{
+	char line[128], want[64];
+	int i;
+
+	for (i = first; i < first + n; i++) {
+		snprintf(line, sizeof line, "%s-%d\n", tag, i);
+		conn_send(c, line);
+		snprintf(want, sizeof want, "%s-%d", tag, i);
+		ck_assert_msg(conn_expect(r, want, got != NULL ? got[i] : NULL,
+				  got != NULL ? 128 : 0, WAIT),
+		    "%s never arrived", want);
+	}
+}
+
+/* The next line is exactly full (stamp included). */
+static void
+next_exactly(struct conn *c, const char *full)
+{
+	char line[256];
+
+	ck_assert_int_ge(conn_line(c, line, sizeof line, WAIT), 0);
+	ck_assert_msg(strcmp(line, full) == 0, "want %s, got %s", full, line);
+}
+
+/*
+ * A late joiner gets, right after its join (the automatic #lobby too),
+ * the last --replay lines of the room, byte for byte what the members
+ * saw at the time, stamps included, between two notices.
+ */
+START_TEST(test_late_joiner_sees_last_lines)
+{
+	static char got[30][128];
+	struct fx fx;
+	struct conn *a, *b, *late;
+	int i;
+
+	fx_start(&fx, NULL, FX_USERS({ "alice", &a }, { "bob", &b }));
+	say(a, b, "line", 0, 25, got);
+	conn_send(a, "/me waves\n");
+	ck_assert(conn_expect(b, "* alice waves", got[25], 128, WAIT));
+	/* A new connection: welcome, then the replay of #lobby. */
+	late = fx_open(&fx);
+	ck_assert(conn_expect(late, "welcome to chatd", NULL, 0, WAIT));
+	ck_assert(conn_next_is(late, "-!- last 20 messages in #lobby:", WAIT));
+	for (i = 6; i <= 25; i++)
+		next_exactly(late, got[i]);
+	ck_assert(conn_next_is(late, "-!- end of history", WAIT));
+	ck_assert(conn_quiet(late, QUIET));
+	fx_stop(&fx);
+}
+END_TEST
+
+/* /history [N], and a room with none. */
+START_TEST(test_history_command)
+{
+	static char got[10][128];
+	struct fx fx;
+	struct conn *a, *b;
+
+	fx_start(&fx, NULL, FX_USERS({ "alice", &a }, { "bob", &b }));
+	conn_send(a, "/history\n");
+	ck_assert(conn_next_is(a, "-!- no history in #lobby", WAIT));
+	say(a, b, "x", 0, 10, got);
+	conn_send(b, "/history 3\n");
+	ck_assert(conn_next_is(b, "-!- last 3 messages in #lobby:", WAIT));
+	next_exactly(b, got[7]);
+	next_exactly(b, got[8]);
+	next_exactly(b, got[9]);
+	ck_assert(conn_next_is(b, "-!- end of history", WAIT));
+	conn_send(b, "/history 1\n");
+	ck_assert(conn_next_is(b, "-!- last 1 message in #lobby:", WAIT));
+	next_exactly(b, got[9]);
+	ck_assert(conn_next_is(b, "-!- end of history", WAIT));
+	/* Without N: --replay (20), of which there are 10. */
+	conn_send(b, "/history\n");
+	ck_assert(conn_next_is(b, "-!- last 10 messages in #lobby:", WAIT));
+	fx_stop(&fx);
+}
+END_TEST
+
+/* --history N is exact per room; --replay 0 replays nothing. */
+START_TEST(test_caps)
+{
+	const char *args[] = { "--history", "3", "--replay", "0", NULL };
+	static char got[8][128];
+	struct fx fx;
+	struct conn *a, *b, *c;
+
+	fx_start(&fx, args, FX_USERS({ "alice", &a }, { "bob", &b }));
+	say(a, b, "y", 0, 8, got);
+	c = fx_login(&fx, "carol");
+	ck_assert(conn_quiet(c, QUIET));
+	conn_send(c, "/history 50\n");
+	ck_assert(conn_next_is(c, "-!- last 3 messages in #lobby:", WAIT));
+	next_exactly(c, got[5]);
+	next_exactly(c, got[6]);
+	next_exactly(c, got[7]);
+	ck_assert(conn_next_is(c, "-!- end of history", WAIT));
+	fx_stop(&fx);
+}
+END_TEST
+
+/* --history 0: nothing kept, nothing replayed. */
+START_TEST(test_off)
+{
+	const char *args[] = { "--history", "0", NULL };
+	struct fx fx;
+	struct conn *a, *b, *c;
+
+	fx_start(&fx, args, FX_USERS({ "alice", &a }, { "bob", &b }));
+	say(a, b, "z", 0, 3, NULL);
+	c = fx_login(&fx, "carol");
+	ck_assert(conn_quiet(c, QUIET));
+	conn_send(c, "/history\n");
+	ck_assert(conn_next_is(c, "-!- no history in #lobby", WAIT));
+	fx_stop(&fx);
+}
+END_TEST
+
+/* A room's history outlives the room; joins, private messages and other
+ * rooms' lines are not in it. */
+START_TEST(test_outlives_room)
+{
+	static char got[2][128];
+	struct fx fx;
+	struct conn *a, *b;
+
+	fx_start(&fx, NULL, FX_USERS({ "alice", &a }, { "bob", &b }));
+	conn_send(a, "/join dev\n");
+	ck_assert(conn_expect(a, "alice has joined #dev", NULL, 0, WAIT));
+	conn_send(b, "/join dev\n");
+	ck_assert(conn_expect(a, "bob has joined #dev", NULL, 0, WAIT));
+	say(a, b, "dev", 0, 2, got);
+	conn_send(a, "/msg bob secret\n");
+	ck_assert(conn_expect(b, "*alice* secret", NULL, 0, WAIT));
+	/* Both leave: #dev is gone, its history is not. */
+	conn_send(a, "/join lobby\n");
+	ck_assert(conn_expect(a, "alice has joined #lobby", NULL, 0, WAIT));
+	conn_send(b, "/join lobby\n");
+	ck_assert(conn_expect(b, "bob has joined #lobby", NULL, 0, WAIT));
+	conn_send(a, "/rooms\n");
+	ck_assert(conn_expect(a, "-!- 1 room: #lobby (2)", NULL, 0, WAIT));
+	conn_send(a, "/join DEV\n");
+	ck_assert(conn_expect(a, "alice has joined #DEV", NULL, 0, WAIT));
+	ck_assert(conn_next_is(a, "-!- last 2 messages in #DEV:", WAIT));
+	next_exactly(a, got[0]);
+	next_exactly(a, got[1]);
+	ck_assert(conn_next_is(a, "-!- end of history", WAIT));
+	ck_assert(conn_quiet(a, QUIET));
+	fx_stop(&fx);
+}
+END_TEST
+
+/* SIGUSR1 reports what is held (history-v1 §4). */
+START_TEST(test_stats)
+{
+	struct fx fx;
+	struct conn *a, *b;
+
+	fx_start(&fx, NULL, FX_USERS({ "alice", &a }, { "bob", &b }));
+	say(a, b, "s", 0, 4, NULL);
+	ck_assert_int_eq(kill(fx.srv.pid, SIGUSR1), 0);
+	ck_assert(srv_log_has(&fx.srv, "history: 4 events, ", WAIT));
+	ck_assert(srv_log_has(&fx.srv, " bytes in 1 rooms", WAIT));
+	fx_stop(&fx);
+}
+END_TEST
+
+Suite *
+test_suite(void)
+{
+	Suite *s = suite_create("history_text");
+	TCase *tc = tcase_create("replay");
+
+	tcase_set_timeout(tc, TEST_TIMEOUT);
+	tcase_add_test(tc, test_late_joiner_sees_last_lines);
+	tcase_add_test(tc, test_history_command);
+	tcase_add_test(tc, test_caps);
+	tcase_add_test(tc, test_off);
+	tcase_add_test(tc, test_outlives_room);
+	tcase_add_test(tc, test_stats);
+	suite_add_tcase(s, tc);
+	return s;
+}
