@@ -234,7 +234,7 @@ static void
 check_targets(struct history *h, const struct model *m, int64_t maxt)
 {
 	const char *names[4];
-	const struct mev *latest[M_ROOMS] = { 0 }, *list[M_ROOMS];
+	const struct mev *latest[M_ROOMS] = { 0 }, *list[M_ROOMS] = { 0 };
 	struct history_targets t;
 	struct got g = { 0 };
 	int64_t lo, hi;

@@ -194,6 +194,7 @@ struct rivals {
 };
 
 static void
+/* cppcheck-suppress constParameter ; its type is loop_timer_fn's */
 on_rival(struct loop *l, struct loop_timer *t, void *arg)
 {
 	struct rivals *r = arg;

@@ -359,7 +359,7 @@ START_TEST(test_global)
 	for (i = 50; i < SOURCES; i++)
 		for (j = 0; j < 2; j++)
 			ck_assert_int_eq(send(c[i], "g", 1, 0), 1);
-	fix_pump(&f, sent += 20);
+	fix_pump(&f, sent + 20);
 	ck_assert_uint_eq(st->answered, 1010);
 	ck_assert_uint_eq(st->dropped_global, 200 + 10);
 	for (i = 0; i < SOURCES; i++)
