@@ -32,7 +32,7 @@ endif
 
 HAVE_HIREDIS := $(shell pkg-config --exists hiredis 2>/dev/null && echo 1 || echo 0)
 CLUSTER ?= $(HAVE_HIREDIS)
-# Every file with redis in its name includes hiredis: built only with it.
+# Every file with redis in its name is the cluster's: built only with hiredis.
 REDIS_SRC = $(wildcard server/*redis*.c tests/*redis*.c tests/*/*redis*.c)
 ifeq ($(CLUSTER),1)
 ifneq ($(HAVE_HIREDIS),1)
