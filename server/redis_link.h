@@ -17,8 +17,9 @@
  * backoff_min_ms doubling up to backoff_max_ms between attempts, and
  * tells its owner each time it goes up or down.
  *
- * Callbacks are never called from inside the function that caused them:
- * always later, from the loop. A callback must not rlink_free() its link.
+ * Callbacks are never called from inside the function that caused them,
+ * but later, from the loop (rlink_free excepted: it answers what is still
+ * waiting before it returns). A callback must not rlink_free() its link.
  */
 #ifndef CHATD_REDIS_LINK_H
 #define CHATD_REDIS_LINK_H
@@ -93,12 +94,13 @@ size_t rlink_pending(const struct rlink *);
 
 /*
  * Send a command (hiredis's format: %s a string, %b a pointer and a
- * size_t length, %d and the like numbers) on a command link. cb(arg, ...)
- * is called exactly once, later, from the loop; replies come in the order
- * the commands were made, failures included. While the link is not up the
- * command is not sent and fails at once (on the loop's next turn).
- * Returns 0 when the command went to Redis, -1 when it fails (cb is told
- * why).
+ * size_t length, %d and the like numbers; argvlen NULL: strlen) on a
+ * command link. cb(arg, ...) is called exactly once, later, from the
+ * loop; answers come in the order the commands were made, failures
+ * included. While the link is not up the command is not sent and fails
+ * at once (on the loop's next turn), as does one on a subscriber link.
+ * Returns 0; -1 with errno ENOMEM only when there is no memory to keep
+ * cb, which then is never called.
  */
 int rlink_command(
     struct rlink *, rlink_reply_fn *cb, void *arg, const char *fmt, ...);
