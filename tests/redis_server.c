@@ -10,6 +10,7 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -30,6 +31,52 @@
 #define REDIS_BIN      "redis-server"
 #define REDIS_START_MS 10000 /* bounded wait for it to answer */
 #define REDIS_TRIES    5     /* free ports tried */
+
+/* The suite's directory, made by the parent test process before its tests
+ * (each a child, which a failed check ends with _exit, skipping its own
+ * clean-up) and removed with all it holds after them. */
+static char base[32];
+
+/* Remove dir and what a redis_srv directory holds: its subdirectories'
+ * files, one level down. */
+static void
+remove_tree(const char *dir, int depth)
+{
+	char path[256];
+	struct dirent *d;
+	DIR *dp;
+
+	if ((dp = opendir(dir)) != NULL) {
+		while ((d = readdir(dp)) != NULL) {
+			if (strcmp(d->d_name, ".") == 0 ||
+			    strcmp(d->d_name, "..") == 0)
+				continue;
+			if (snprintf(path, sizeof path, "%s/%s", dir,
+				d->d_name) >= (int)sizeof path)
+				continue;
+			if (unlink(path) == -1 && depth > 0)
+				remove_tree(path, depth - 1);
+		}
+		closedir(dp);
+	}
+	rmdir(dir);
+}
+
+void
+redis_srv_suite_setup(void)
+{
+	snprintf(base, sizeof base, "/tmp/chatd-redis-XXXXXX");
+	if (mkdtemp(base) == NULL)
+		base[0] = '\0';
+}
+
+void
+redis_srv_suite_teardown(void)
+{
+	if (base[0] != '\0')
+		remove_tree(base, 1);
+	base[0] = '\0';
+}
 
 int
 redis_srv_available(const char *test)
@@ -193,7 +240,8 @@ redis_srv_start(struct redis_srv *r, const char *password)
 
 	memset(r, 0, sizeof *r);
 	r->password = password;
-	snprintf(r->dir, sizeof r->dir, "/tmp/chatd-redis-XXXXXX");
+	snprintf(r->dir, sizeof r->dir, "%s/srv-XXXXXX",
+	    base[0] != '\0' ? base : "/tmp");
 	if (mkdtemp(r->dir) == NULL)
 		return -1;
 	snprintf(r->sock, sizeof r->sock, "%s/redis.sock", r->dir);

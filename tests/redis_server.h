@@ -18,6 +18,14 @@ struct redis_srv {
 };
 
 /*
+ * A suite's unchecked fixture (tcase_add_unchecked_fixture): a directory
+ * for its servers' directories, removed with them after the suite, even
+ * when a failed test could not clean up after itself.
+ */
+void redis_srv_suite_setup(void);
+void redis_srv_suite_teardown(void);
+
+/*
  * Whether redis-server can be run. When it cannot, prints a SKIP line for
  * test on stderr and returns 0; under CI=true that fails the test instead
  * (CI installs redis-server: a missing one is a broken set-up).

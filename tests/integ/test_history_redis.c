@@ -249,6 +249,8 @@ test_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_set_timeout(tc, TEST_TIMEOUT);
+	tcase_add_unchecked_fixture(
+	    tc, redis_srv_suite_setup, redis_srv_suite_teardown);
 	tcase_add_test(tc, test_cases_as_memory);
 	tcase_add_test(tc, test_targets_as_memory);
 	tcase_add_test(tc, test_random_as_memory);

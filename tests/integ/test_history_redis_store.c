@@ -345,6 +345,8 @@ test_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_set_timeout(tc, TEST_TIMEOUT);
+	tcase_add_unchecked_fixture(
+	    tc, redis_srv_suite_setup, redis_srv_suite_teardown);
 	tcase_add_test(tc, test_fields_round_trip);
 	tcase_add_test(tc, test_restart_keeps_history);
 	tcase_add_test(tc, test_cap_exact);

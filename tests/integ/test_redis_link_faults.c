@@ -175,6 +175,8 @@ test_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_set_timeout(tc, TEST_TIMEOUT);
+	tcase_add_unchecked_fixture(
+	    tc, redis_srv_suite_setup, redis_srv_suite_teardown);
 	tcase_add_test(tc, test_kill_and_restart);
 	tcase_add_test(tc, test_paused_redis);
 	suite_add_tcase(s, tc);
