@@ -3,6 +3,14 @@
 #   make test            every unit and integration test (Check)
 #   make SAN=1 test      the same under AddressSanitizer + UBSan (bin/san/)
 #   make install PREFIX=/usr/local
+#   make CLUSTER=0       without the cluster code (see below)
+#
+# The cluster build (cluster-v1.md, docs/CLUSTER.md): when pkg-config finds
+# hiredis (Debian libhiredis-dev), CLUSTER is 1 and every server/*redis*.c
+# file is compiled, with -DCHATD_CLUSTER for all files (the feature macro
+# code tests) and hiredis's cflags for those files only; chatd and the
+# tests link -lhiredis. CLUSTER=0, or no hiredis, builds the POSIX-only
+# chatd with none of that. Changing CLUSTER rebuilds everything.
 
 PREFIX ?= /usr/local
 MANDIR ?= $(PREFIX)/share/man
@@ -22,33 +30,69 @@ VARIANT = rel
 BINDIR = bin
 endif
 
+HAVE_HIREDIS := $(shell pkg-config --exists hiredis 2>/dev/null && echo 1 || echo 0)
+CLUSTER ?= $(HAVE_HIREDIS)
+# Every file with redis in its name is the cluster's: built only with hiredis.
+REDIS_SRC = $(wildcard server/*redis*.c tests/*redis*.c tests/*/*redis*.c)
+ifeq ($(CLUSTER),1)
+ifneq ($(HAVE_HIREDIS),1)
+$(error CLUSTER=1 needs hiredis and pkg-config: apt-get install -y libhiredis-dev pkg-config)
+endif
+CLUSTER_DEFS = -DCHATD_CLUSTER=1
+HIREDIS_CFLAGS = $(shell pkg-config --cflags hiredis)
+HIREDIS_LIBS = $(shell pkg-config --libs hiredis)
+NOT_BUILT =
+else
+CLUSTER_DEFS =
+HIREDIS_CFLAGS =
+HIREDIS_LIBS =
+NOT_BUILT = $(REDIS_SRC)
+endif
+built = $(filter-out $(NOT_BUILT),$(1))
+
 O = build/$(VARIANT)
-ALL_CFLAGS = $(STD) $(WARN) $(OPT) $(SANITIZER) -Icommon -MMD -MP $(CFLAGS)
+ALL_CFLAGS = $(STD) $(WARN) $(OPT) $(SANITIZER) $(CLUSTER_DEFS) -Icommon \
+	-MMD -MP $(CFLAGS)
 ALL_LDFLAGS = $(SANITIZER) $(LDFLAGS)
+ALL_LIBS = $(HIREDIS_LIBS)
+
+# Every object depends on this file, which changes only when the cluster
+# setting does, so that switching CLUSTER rebuilds and relinks everything.
+CONFIG_STAMP = $(O)/config.stamp
+CONFIG_LINE = CLUSTER=$(CLUSTER) $(HIREDIS_CFLAGS) $(HIREDIS_LIBS)
 
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck) -lutil
 
 COMMON_OBJ = $(patsubst %.c,$(O)/%.o,$(wildcard common/*.c))
-SERVER_OBJ = $(patsubst %.c,$(O)/%.o,$(filter-out server/main.c,$(wildcard server/*.c)))
+SERVER_OBJ = $(patsubst %.c,$(O)/%.o,$(call built,$(filter-out server/main.c,$(wildcard server/*.c))))
 CLIENT_OBJ = $(patsubst %.c,$(O)/%.o,$(filter-out client/main.c,$(wildcard client/*.c)))
+REDIS_OBJ = $(patsubst %.c,$(O)/%.o,$(call built,$(REDIS_SRC)))
 
-UNIT_TESTS = $(patsubst tests/unit/%.c,$(O)/tests/unit/%,$(wildcard tests/unit/*.c))
-INTEG_TESTS = $(patsubst tests/integ/%.c,$(O)/tests/integ/%,$(wildcard tests/integ/*.c))
+UNIT_TESTS = $(patsubst tests/unit/%.c,$(O)/tests/unit/%,$(call built,$(wildcard tests/unit/*.c)))
+INTEG_TESTS = $(patsubst tests/integ/%.c,$(O)/tests/integ/%,$(call built,$(wildcard tests/integ/*.c)))
 SCRIPT_TESTS = $(wildcard tests/scripts/*.sh)
 
 .PHONY: all test tests install uninstall clean format check-format \
-	bench fuzz valgrind lint soak
+	bench fuzz valgrind lint soak FORCE
 
 all: $(BINDIR)/chatd $(BINDIR)/chat
 
-$(O)/%.o: %.c
+$(CONFIG_STAMP): FORCE
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@echo '$(CONFIG_LINE)' | cmp -s - $@ || echo '$(CONFIG_LINE)' > $@
 
-$(O)/tests/%.o: tests/%.c
+# The files that include hiredis, and only they, get its flags.
+$(REDIS_OBJ): OBJ_CFLAGS = $(HIREDIS_CFLAGS)
+
+$(O)/%.o: %.c $(CONFIG_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Iserver -Iclient -Itests -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(OBJ_CFLAGS) -c -o $@ $<
+
+$(O)/tests/%.o: tests/%.c $(CONFIG_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(OBJ_CFLAGS) $(CHECK_CFLAGS) -Iserver -Iclient \
+		-Itests -c -o $@ $<
 
 $(O)/libcommon.a: $(COMMON_OBJ)
 	rm -f $@ && $(AR) rcs $@ $^
@@ -59,7 +103,7 @@ $(O)/libclient.a: $(CLIENT_OBJ)
 
 $(BINDIR)/chatd: $(O)/server/main.o $(O)/libserver.a $(O)/libcommon.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LIBS)
 
 $(BINDIR)/chat: $(O)/client/main.o $(O)/libclient.a $(O)/libcommon.a
 	@mkdir -p $(dir $@)
@@ -68,14 +112,14 @@ $(BINDIR)/chat: $(O)/client/main.o $(O)/libclient.a $(O)/libcommon.a
 TEST_LIBS = $(O)/libserver.a $(O)/libclient.a $(O)/libcommon.a
 
 $(O)/tests/unit/%: $(O)/tests/unit/%.o $(O)/tests/check_main.o $(TEST_LIBS)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CHECK_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(ALL_LIBS)
 
 # Support code every integration suite links: tests/*.c but check_main.c.
-TEST_SUPPORT = $(patsubst %.c,$(O)/%.o,$(filter-out tests/check_main.c,$(wildcard tests/*.c)))
+TEST_SUPPORT = $(patsubst %.c,$(O)/%.o,$(call built,$(filter-out tests/check_main.c,$(wildcard tests/*.c))))
 
 $(O)/tests/integ/%: $(O)/tests/integ/%.o $(O)/tests/check_main.o \
     $(TEST_SUPPORT) $(TEST_LIBS)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CHECK_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(ALL_LIBS)
 
 tests: all $(UNIT_TESTS) $(INTEG_TESTS)
 
@@ -121,7 +165,9 @@ FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_CFLAGS = $(STD) -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -Icommon -Iserver -Iclient -Itests
-FUZZ_SRC = $(wildcard common/*.c) $(filter-out server/main.c,$(wildcard server/*.c)) \
+# The fuzz targets are POSIX-only builds: no hiredis, no cluster files.
+FUZZ_SRC = $(wildcard common/*.c) \
+	$(filter-out server/main.c $(REDIS_SRC),$(wildcard server/*.c)) \
 	$(filter-out client/main.c,$(wildcard client/*.c))
 FUZZ_TARGETS = $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 
@@ -170,17 +216,19 @@ valgrind: tests
 # Static analysis: cppcheck and clang's analyzer over every C file.
 # variableScope is off: declarations go at the top of a function (style(9)).
 QUEUE_H = $(firstword $(wildcard /usr/include/sys/queue.h /usr/include/*/sys/queue.h))
-LINT_SRC = $(wildcard common/*.c server/*.c client/*.c bench/*.c soak/*.c \
-	tests/*.c tests/*/*.c)
+# The cluster files are checked when they are built, with hiredis's flags.
+LINT_SRC = $(call built,$(wildcard common/*.c server/*.c client/*.c bench/*.c soak/*.c \
+	tests/*.c tests/*/*.c))
 
 lint:
 	cppcheck --enable=warning,style,performance,portability --std=c11 \
-		-D_POSIX_C_SOURCE=200809L --inline-suppr --suppress=variableScope \
+		-D_POSIX_C_SOURCE=200809L $(CLUSTER_DEFS) --inline-suppr \
+		--suppress=variableScope \
 		--include=$(QUEUE_H) --error-exitcode=1 -q \
 		-Icommon -Iserver -Iclient -Itests $(LINT_SRC)
 	@fail=0; for f in $(LINT_SRC); do \
-		out=$$(clang --analyze $(STD) -Icommon -Iserver -Iclient -Itests \
-			$(CHECK_CFLAGS) \
+		out=$$(clang --analyze $(STD) $(CLUSTER_DEFS) $(HIREDIS_CFLAGS) \
+			-Icommon -Iserver -Iclient -Itests $(CHECK_CFLAGS) \
 			-Xclang -analyzer-output=text -o /dev/null $$f 2>&1); \
 		if [ -n "$$out" ]; then echo "$$out"; fail=1; fi; \
 	done; [ $$fail -eq 0 ] && echo "make lint: cppcheck and clang --analyze clean"
