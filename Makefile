@@ -133,12 +133,15 @@ unexport CK_RUN_CASE CK_RUN_SUITE CK_INCLUDE_TAGS CK_EXCLUDE_TAGS CK_FORK \
 # tests/run-suites runs every program and script, prints the checks run,
 # failed and skipped per suite, and fails on a failure or a suite that ran
 # no checks.
+# Every integration suite runs once per backend in TEST_IO (CI adds poll).
+TEST_IO ?= select epoll
+
 test: tests
 	@command -v pkg-config >/dev/null || \
 		{ echo "pkg-config and check are needed: apt-get install -y check pkg-config"; exit 1; }
 	@CHATD=$(abspath $(BINDIR)/chatd) CHAT=$(abspath $(BINDIR)/chat) \
-		bash tests/run-suites "make test" $(UNIT_TESTS) $(INTEG_TESTS) \
-		$(SCRIPT_TESTS)
+		bash tests/run-suites "make test" $(UNIT_TESTS) \
+		$(foreach io,$(TEST_IO),--io=$(io) $(INTEG_TESTS)) --io= $(SCRIPT_TESTS)
 
 # Benchmark: bin/chatbench (bench/*.c but ceiling.c), bin/chatceiling
 # (bench/ceiling.c, the fastest fan-out server we can write, the ceiling to
