@@ -34,6 +34,9 @@ enum ev_kind {
 #define EV_F_TAGMSG 0x08 /* IRC TAGMSG: no text, IRC recipients only */
 /* EV_MODE */
 #define EV_F_OP     0x10 /* +o; without it -o */
+/* EV_QUIT: one of many quits of one pass in a room, which plain-text
+ * users hear of in one R_QUITS line instead */
+#define EV_F_FOLDED 0x40
 
 /* Why a user left (EV_QUIT). The words differ by protocol. */
 enum ev_quit {
@@ -86,6 +89,8 @@ enum ev_code {
 	R_CLUSTER_BACK,  /* */
 	R_CLUSTER_LOSS,  /* num[0] messages that did not reach the others */
 	R_NICK_SPLIT,    /* nick: lost, target: the new guest nick */
+	R_IS_OP,         /* nick, room: already an operator of room */
+	R_IS_NOT_OP,     /* nick, room: not an operator of room */
 	E_TEXT,          /* text */
 	E_PASS_NEEDED,   /* */
 	E_LINE_TOO_LONG, /* num[0] the limit */

@@ -68,6 +68,10 @@
 #define CHATD_CRON_MS          1000
 /* A closing connection gets this long to take what is queued for it. */
 #define CHATD_LINGER_MS        10000
+/* More quits than this in one room within CHATD_FOLD_WINDOW_MS are told
+ * to plain-text users in one line per pass (chat_batch_end). */
+#define CHATD_FOLD_QUITS       100
+#define CHATD_FOLD_WINDOW_MS   1000
 
 /*
  * The UDP timestamp service (chatd-v2 §8): datagrams of 1..MAX_DATA bytes

@@ -221,6 +221,12 @@ render_reply(struct buf *out, const struct ev *ev)
 		    "your nick %s was taken elsewhere while the cluster was "
 		    "split; you are now %s",
 		    ev->nick, ev->target);
+	case R_IS_OP:
+		return buf_printf(out, "%s is already an operator of #%s",
+		    ev->nick, ev->room);
+	case R_IS_NOT_OP:
+		return buf_printf(
+		    out, "%s is not an operator of #%s", ev->nick, ev->room);
 	default:
 		return buf_append_str(out, ev->text != NULL ? ev->text : "");
 	}
@@ -317,6 +323,11 @@ render_body(struct buf *out, const struct ev *ev, int self)
 		/* A plain-text user leaves a room only to enter another, and
 		 * hears of that instead. */
 		if (self)
+			return 0;
+		break;
+	case EV_QUIT:
+		/* Told in one R_QUITS line with the others of its pass. */
+		if (ev->flags & EV_F_FOLDED)
 			return 0;
 		break;
 	default:

@@ -36,6 +36,7 @@ chat_init(struct chat *chat, const struct chat_sink *sink, void *sink_arg,
 	hmap_init(&chat->room_names);
 	TAILQ_INIT(&chat->users);
 	TAILQ_INIT(&chat->rooms);
+	TAILQ_INIT(&chat->quitting);
 	/* The start time in base 36 makes ids unique across restarts and
 	 * keeps them sorting in time order. */
 	t = chat_clock_ms();
@@ -241,25 +242,55 @@ chat_quit(
     struct chat *chat, struct user *u, enum ev_quit why, const char *reason)
 {
 	char msgid[CHAT_MSGID_MAX + 1];
+	enum room_succession how = ROOM_TELL;
 	struct member *m;
 	struct ev ev;
 
 	if (u->visible) {
-		/* Everyone leaves at shutdown: nobody is told of anybody. */
-		if (why != EV_QUIT_SHUTDOWN) {
-			chat_ev_init(chat, &ev, EV_QUIT, msgid);
-			chat_ev_actor(&ev, u);
-			ev.quit = why;
-			ev.text = reason != NULL ? reason : "";
-			ev.len = strlen(ev.text);
+		chat_ev_init(chat, &ev, EV_QUIT, msgid);
+		chat_ev_actor(&ev, u);
+		ev.quit = why;
+		ev.text = reason != NULL ? reason : "";
+		ev.len = strlen(ev.text);
+		/* Everyone leaves at shutdown: nobody is told of anybody. What
+		 * the network did is told at the end of the pass; a /quit or a
+		 * kick at once. */
+		if (why == EV_QUIT_SHUTDOWN)
+			how = ROOM_QUIET;
+		else if (chat->batch && why != EV_QUIT_REQUEST &&
+		    why != EV_QUIT_KICKED)
+			how = ROOM_LATER;
+		else
 			chat_emit(chat, &ev, RCPT_NEIGHBOURS, u, NULL, NULL);
+		while ((m = TAILQ_FIRST(&u->rooms)) != NULL) {
+			if (how == ROOM_LATER &&
+			    room_quit_later(chat, m->room, &ev) == -1)
+				log_warn(
+				    "out of memory: #%s is not told that %s quit",
+				    m->room->name, u->nick);
+			room_member_remove(chat, m, how);
 		}
-		while ((m = TAILQ_FIRST(&u->rooms)) != NULL)
-			room_member_remove(chat, m, why != EV_QUIT_SHUTDOWN);
 		u->visible = 0;
 		chat->nusers--;
 	}
 	chat_nick_unlink(chat, u);
+}
+
+void
+chat_batch_begin(struct chat *chat)
+{
+	chat->batch++;
+}
+
+void
+chat_batch_end(struct chat *chat)
+{
+	struct room *r;
+
+	if (--chat->batch > 0)
+		return;
+	while ((r = TAILQ_FIRST(&chat->quitting)) != NULL)
+		room_quits_flush(chat, r);
 }
 
 int
@@ -270,9 +301,11 @@ chat_nick(struct chat *chat, struct user *u, const char *nick)
 	int rv;
 
 	snprintf(old, sizeof old, "%s", u->nick);
-	if ((rv = chat_claim_nick(chat, u, nick)) != 0 || !u->visible)
+	if ((rv = chat_claim_nick(chat, u, nick)) != 0)
 		return rv;
 	log_info("client %u %s is now %s", u->id, old, u->nick);
+	if (!u->visible)
+		return 0;
 	chat_ev_init(chat, &ev, EV_NICK, msgid);
 	ev.nick = old;
 	ev.user = u->irc ? u->username : old;

@@ -43,7 +43,8 @@ struct user {
 	int64_t signon_ms; /* wall clock, ms */
 	int64_t active_ms; /* its last message */
 	struct endpoint *ep;
-	uint32_t mark; /* the sink's: delivered in the current event */
+	uint32_t mark;  /* the sink's: delivered in the current event */
+	uint64_t heard; /* the sink's: the last batched quit delivered */
 	struct hnode nick_node;
 	TAILQ_ENTRY(user) entry;
 };
@@ -58,11 +59,17 @@ struct room {
 	char topic_by[CHAT_NICK_MAX + 1];
 	int64_t topic_ms;
 	int64_t created_ms;
-	void *out; /* the sink's state for this room */
+	void *out;                /* the sink's state for this room */
+	struct pquit_list *quits; /* quits of this pass not told yet */
+	int nquits;
+	int64_t quit_window_ms;       /* when the last second of quits began */
+	int quit_window_n;            /* quits told since then */
+	TAILQ_ENTRY(room) quit_entry; /* chat->quitting, while nquits > 0 */
 	struct hnode node;
 	TAILQ_ENTRY(room) entry;
 };
 TAILQ_HEAD(room_list, room);
+struct pquit_list;
 
 /* Who gets an event. */
 enum rcpt_kind {
@@ -79,6 +86,9 @@ struct rcpt {
 	/* The actor, if it is among the recipients (with RCPT_NEIGHBOURS:
 	 * add it): it gets its own view of the event. */
 	struct user *self;
+	/* RCPT_ROOM: skip users who heard this event already (a batched quit
+	 * told room by room): user->heard holds the last such event's id. */
+	int once;
 };
 
 /* Where events go, and what else the layer below needs to hear. */
@@ -98,9 +108,11 @@ struct chat {
 	struct hmap nicks;       /* every nick held, visible or not */
 	struct hmap room_names;
 	struct user_list users;
-	struct room_list rooms; /* in creation order */
-	int nusers;             /* visible */
-	int max_users;          /* the most visible at once */
+	struct room_list rooms;    /* in creation order */
+	struct room_list quitting; /* with quits of this pass to tell */
+	int batch;                 /* inside chat_batch_begin/end */
+	int nusers;                /* visible */
+	int max_users;             /* the most visible at once */
 	int nrooms;
 	uint64_t next_id;
 	int64_t last_ms; /* the latest event's time */
@@ -141,6 +153,18 @@ int chat_guest_nick(struct chat *, struct user *);
 int chat_claim_nick(struct chat *, struct user *, const char *nick);
 void chat_enter(struct chat *, struct user *);
 void chat_quit(struct chat *, struct user *, enum ev_quit, const char *reason);
+
+/*
+ * A pass of the loop: quits that come from the network (closed, reset,
+ * errors, timeouts) between begin and end are told at the end, room by
+ * room: each user still hears each quit once. In a room where more than
+ * CHATD_FOLD_QUITS users quit within CHATD_FOLD_WINDOW_MS, plain-text
+ * members get one line for each pass's (IRC members still get every
+ * QUIT): 10,000 users leaving at once is not 10^8 lines. A /quit is told
+ * at once.
+ */
+void chat_batch_begin(struct chat *);
+void chat_batch_end(struct chat *);
 
 /* A visible user's nick change, seen by the user and its neighbours. */
 int chat_nick(struct chat *, struct user *, const char *nick);

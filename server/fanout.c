@@ -208,9 +208,17 @@ fanout_emit(void *arg, const struct ev *ev, const struct rcpt *rc)
 		fanout_to(&fe, rc->user, rc->self, NULL);
 		break;
 	case RCPT_ROOM:
-		TAILQ_FOREACH(m, &rc->room->members, in_room)
-			if (m->user != rc->except)
-				fanout_to(&fe, m->user, rc->self, rc->room);
+		TAILQ_FOREACH(m, &rc->room->members, in_room) {
+			if (m->user == rc->except)
+				continue;
+			if (rc->once) {
+				/* A quit told room by room: once to each. */
+				if (m->user->heard == ev->id)
+					continue;
+				m->user->heard = ev->id;
+			}
+			fanout_to(&fe, m->user, rc->self, rc->room);
+		}
 		break;
 	case RCPT_NEIGHBOURS:
 		/* Each neighbour once, however many rooms it shares. */

@@ -183,9 +183,9 @@ main_rate(const char *s)
 	double v;
 
 	if (conf_real(s, 0, MAIN_MAX_RATE, &v) == -1)
-		main_usage_error("invalid value '%s' for --rate (expected a "
-				 "number of lines per second, 0 for no limit)",
-		    s);
+		main_usage_error(
+		    "invalid value '%s' for --rate (expected 0 to %.0f lines per second; 0: no limit)",
+		    s, MAIN_MAX_RATE);
 	return v;
 }
 

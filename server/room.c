@@ -2,12 +2,26 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <string.h>
 
 #include "chat.h"
 #include "log.h"
 #include "room.h"
 #include "text.h"
 
+/* A quit kept for the end of the pass: the event with its own strings. */
+struct pquit {
+	struct ev ev;
+	char msgid[CHAT_MSGID_MAX + 1];
+	char nick[CHAT_NICK_MAX + 1];
+	char user[CHAT_IRC_USER_MAX + CHAT_NICK_MAX + 1];
+	char *reason;
+	TAILQ_ENTRY(pquit) entry;
+};
+TAILQ_HEAD(pquit_list, pquit);
+
+static void room_quits_drop(struct chat *, struct room *);
+static void room_succeed(struct chat *, struct room *, int tell);
 static struct room *room_create(struct chat *, const char *);
 static void room_free(struct chat *, struct room *);
 static void room_emit(struct chat *, const struct ev *, struct room *,
@@ -66,6 +80,8 @@ static void
 room_free(struct chat *chat, struct room *r)
 {
 	log_debug("room #%s removed", r->name);
+	/* Nobody is left to hear them. */
+	room_quits_drop(chat, r);
 	if (chat->sink->room_gone != NULL)
 		chat->sink->room_gone(chat->sink_arg, r);
 	hmap_remove(&chat->room_names, &r->node);
@@ -90,13 +106,11 @@ room_emit(struct chat *chat, const struct ev *ev, struct room *r,
 }
 
 void
-room_member_remove(struct chat *chat, struct member *m, int notify)
+room_member_remove(
+    struct chat *chat, struct member *m, enum room_succession how)
 {
-	char msgid[CHAT_MSGID_MAX + 1];
 	struct room *r = m->room;
 	struct user *u = m->user;
-	struct member *first;
-	struct ev ev;
 	int was_op = m->op;
 
 	TAILQ_REMOVE(&r->members, m, in_room);
@@ -110,19 +124,123 @@ room_member_remove(struct chat *chat, struct member *m, int notify)
 		room_free(chat, r);
 		return;
 	}
-	if (!was_op || r->nops > 0)
+	if (!was_op || r->nops > 0 || how == ROOM_LATER)
 		return;
-	/* The last operator left: the longest-present member takes over. */
-	first = TAILQ_FIRST(&r->members);
+	room_succeed(chat, r, how == ROOM_TELL);
+}
+
+/* The last operator left: the longest-present member takes over. */
+static void
+room_succeed(struct chat *chat, struct room *r, int tell)
+{
+	char msgid[CHAT_MSGID_MAX + 1];
+	struct member *first = TAILQ_FIRST(&r->members);
+	struct ev ev;
+
 	first->op = 1;
 	r->nops++;
-	if (!notify)
+	if (!tell)
 		return;
 	chat_ev_init(chat, &ev, EV_MODE, msgid);
 	ev.room = r->name;
 	ev.target = first->user->nick;
 	ev.flags = EV_F_OP;
 	room_emit(chat, &ev, r, NULL, NULL);
+}
+
+int
+room_quit_later(struct chat *chat, struct room *r, const struct ev *ev)
+{
+	struct pquit *q;
+
+	if (r->quits == NULL) {
+		if ((r->quits = malloc(sizeof *r->quits)) == NULL)
+			return -1;
+		TAILQ_INIT(r->quits);
+	}
+	if ((q = calloc(1, sizeof *q)) == NULL ||
+	    (q->reason = strdup(ev->text)) == NULL) {
+		free(q);
+		return -1;
+	}
+	q->ev = *ev;
+	snprintf(q->msgid, sizeof q->msgid, "%s", ev->msgid);
+	snprintf(q->nick, sizeof q->nick, "%s", ev->nick);
+	snprintf(q->user, sizeof q->user, "%s", ev->user);
+	q->ev.msgid = q->msgid;
+	q->ev.nick = q->nick;
+	q->ev.user = q->user;
+	q->ev.text = q->reason;
+	q->ev.room = r->name;
+	TAILQ_INSERT_TAIL(r->quits, q, entry);
+	if (r->nquits++ == 0)
+		TAILQ_INSERT_TAIL(&chat->quitting, r, quit_entry);
+	return 0;
+}
+
+static void
+room_quits_drop(struct chat *chat, struct room *r)
+{
+	struct pquit *q;
+
+	if (r->quits == NULL)
+		return;
+	while ((q = TAILQ_FIRST(r->quits)) != NULL) {
+		TAILQ_REMOVE(r->quits, q, entry);
+		free(q->reason);
+		free(q);
+	}
+	free(r->quits);
+	r->quits = NULL;
+	if (r->nquits > 0)
+		TAILQ_REMOVE(&chat->quitting, r, quit_entry);
+	r->nquits = 0;
+}
+
+void
+room_quits_flush(struct chat *chat, struct room *r)
+{
+	char msgid[CHAT_MSGID_MAX + 1];
+	int64_t now = chat_clock_ms();
+	int fold, n = r->nquits;
+	struct rcpt rc;
+	struct pquit *q;
+	struct ev ev;
+
+	/* Many quits in one pass, or in the last second (a blip the loop
+	 * sees over a few passes): one line for all of this pass's. */
+	if (now - r->quit_window_ms > CHATD_FOLD_WINDOW_MS) {
+		r->quit_window_ms = now;
+		r->quit_window_n = 0;
+	}
+	r->quit_window_n += n;
+	fold = r->quit_window_n > CHATD_FOLD_QUITS;
+
+	memset(&rc, 0, sizeof rc);
+	rc.kind = RCPT_ROOM;
+	rc.room = r;
+	rc.once = 1;
+	TAILQ_FOREACH(q, r->quits, entry) {
+		if (fold)
+			q->ev.flags |= EV_F_FOLDED;
+		chat->sink->emit(chat->sink_arg, &q->ev, &rc);
+	}
+	if (fold) {
+		/* One line for the plain-text members, in the words of the
+		 * first quit's reason (a blip has one). */
+		q = TAILQ_FIRST(r->quits);
+		chat_ev_init(chat, &ev, EV_REPLY, msgid);
+		ev.code = R_QUITS;
+		ev.room = r->name;
+		ev.num[0] = n;
+		ev.quit = q->ev.quit;
+		ev.text = q->reason;
+		ev.len = strlen(q->reason);
+		room_emit(chat, &ev, r, NULL, NULL);
+	}
+	room_quits_drop(chat, r);
+	if (r->nops == 0)
+		room_succeed(chat, r, 1);
 }
 
 int
@@ -188,7 +306,7 @@ chat_part(struct chat *chat, struct user *u, struct room *r, const char *reason,
 		room_emit(chat, &ev, r, NULL, u);
 	else
 		room_emit(chat, &ev, r, u, NULL);
-	room_member_remove(chat, m, 1);
+	room_member_remove(chat, m, ROOM_TELL);
 	return 0;
 }
 
@@ -251,7 +369,7 @@ chat_kick(struct chat *chat, struct user *u, struct room *r, const char *nick,
 	ev.len = text_utf8_cut(ev.text, strlen(ev.text), CHAT_KICK_MAX);
 	room_emit(chat, &ev, r, u, NULL);
 	/* The room may go with its last member: the event keeps its name. */
-	room_member_remove(chat, tm, 1);
+	room_member_remove(chat, tm, ROOM_TELL);
 	if (chat->sink->kicked != NULL)
 		chat->sink->kicked(chat->sink_arg, t, &ev);
 	return 0;

@@ -176,6 +176,7 @@ server_free(struct server *srv)
 	loop_timer_stop(srv->loop, &srv->cron);
 	loop_timer_stop(srv->loop, &srv->accept_pause);
 	loop_timer_stop(srv->loop, &srv->shutdown);
+	loop_timer_stop(srv->loop, &srv->tell);
 	loop_free(srv->loop);
 	srv->loop = NULL;
 }
@@ -537,6 +538,15 @@ server_on_cron(struct loop *l, struct loop_timer *t, void *arg)
 	server_trim(srv);
 }
 
+static void
+server_on_tell(struct loop *l, struct loop_timer *t, void *arg)
+{
+	/* Waking the loop is the point: the next pass tells. */
+	(void)l;
+	(void)t;
+	(void)arg;
+}
+
 void
 server_pass(struct server *srv)
 {
@@ -546,11 +556,26 @@ server_pass(struct server *srv)
 	conn_reap(set);
 	conn_flush_all(set);
 	conn_reap(set);
+	/* Everything the network did since the last pass (EOFs, resets,
+	 * writes that failed just now) is told at once: quits room by room,
+	 * folded when many. Then it is written. */
+	chat_batch_end(&srv->chat);
+	chat_batch_begin(&srv->chat);
+	conn_flush_all(set);
+	conn_reap(set);
+	/* That writing may have found more: the next pass tells them, and
+	 * must not wait for a socket to be ready first. */
+	if (!TAILQ_EMPTY(&srv->chat.quitting))
+		loop_timer_start(
+		    srv->loop, &srv->tell, 0, 0, server_on_tell, srv);
 }
 
 int
 server_run(struct server *srv)
 {
+	int rv = 0;
+
+	chat_batch_begin(&srv->chat);
 	for (;;) {
 		server_pass(srv);
 		if (srv->stopping && (srv->conns.count == 0 || srv->done))
@@ -558,10 +583,13 @@ server_run(struct server *srv)
 		if (loop_poll(srv->loop, -1) == -1) {
 			log_error("%s: %s", loop_backend_name(srv->cfg.io),
 			    strerror(errno));
-			return -1;
+			rv = -1;
+			break;
 		}
 		conn_reap(&srv->conns);
 	}
-	log_info("stopped");
-	return 0;
+	chat_batch_end(&srv->chat);
+	if (rv == 0)
+		log_info("stopped");
+	return rv;
 }

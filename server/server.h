@@ -60,6 +60,7 @@ struct server {
 	struct loop_timer cron;
 	struct loop_timer accept_pause;
 	struct loop_timer shutdown;
+	struct loop_timer tell; /* quits are waiting to be told */
 	int stopping;
 	int done;
 	int trimmed; /* heap trimmed since the last client */
@@ -80,7 +81,9 @@ int server_init(
     struct server *, const struct config *, int sig_fd, const char **cause);
 /* Serve an accepted, non-blocking socket from addr (tests use socketpairs). */
 struct conn *server_take(struct server *, int fd, const char *addr);
-/* One pass: waiting lines, failures, writes. */
+/* One pass: waiting lines, failures, what the network did told (the
+ * pass runs inside chat_batch_begin/end; server_run opens the first),
+ * writes. */
 void server_pass(struct server *);
 int server_run(struct server *);
 void server_free(struct server *);

@@ -444,14 +444,25 @@ cmd_op_deop(struct text_session *s, char *args, int give)
 {
 	struct room *r = text_room(s);
 	char *nick = text_trim(args);
+	struct ev ev;
 	int rv;
 
 	if (*nick == '\0') {
 		text_usage(s, give ? "op" : "deop");
 		return;
 	}
-	if ((rv = chat_op(text_chat(s), s->user, r, nick, give)) > 0)
+	rv = chat_op(text_chat(s), s->user, r, nick, give);
+	if (rv > 0)
 		cmd_error(s, rv, nick, r->name);
+	else if (rv == CHAT_NOTHING) {
+		/* Nothing changed: say so, in the nick as now spelled. */
+		struct user *u = chat_find_user(text_chat(s), nick);
+
+		memset(&ev, 0, sizeof ev);
+		ev.nick = u != NULL ? u->nick : nick;
+		ev.room = r->name;
+		text_send_code(s, EV_REPLY, give ? R_IS_OP : R_IS_NOT_OP, &ev);
+	}
 }
 
 static void

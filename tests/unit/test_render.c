@@ -263,6 +263,12 @@ START_TEST(test_replies)
 	is(&ev, 0, "-!- #dev (3): release day");
 	text(&ev, "");
 	is(&ev, 0, "-!- #dev (3)");
+	ev = ev_code(EV_REPLY, R_IS_OP);
+	ev.nick = "bob";
+	is(&ev, 0, "-!- bob is already an operator of #dev");
+	ev = ev_code(EV_REPLY, R_IS_NOT_OP);
+	ev.nick = "bob";
+	is(&ev, 0, "-!- bob is not an operator of #dev");
 	ev = ev_code(EV_REPLY, R_BYE);
 	is(&ev, 0, "-!- bye");
 	ev = ev_code(EV_REPLY, R_SHUTDOWN);
