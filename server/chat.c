@@ -323,7 +323,8 @@ chat_away(struct chat *chat, struct user *u, const char *text)
 	free(u->away);
 	u->away = NULL;
 	if (text != NULL && *text != '\0')
-		u->away = strndup(text, CHAT_AWAY_MAX);
+		u->away = strndup(
+		    text, text_utf8_cut(text, strlen(text), CHAT_AWAY_MAX));
 	chat_ev_init(chat, &ev, EV_REPLY, msgid);
 	ev.code = u->away != NULL ? R_AWAY_ON : R_AWAY_OFF;
 	chat_ev_actor(&ev, u);

@@ -396,11 +396,11 @@ conn_room(struct conn *c, size_t n)
 	if (c->dead || c->failing)
 		return 0;
 	if (c->out.bytes + n > c->set->lim.max_queue) {
-		if (!c->failing)
-			log_warn(
-			    "client %u too slow: %zu bytes queued, dropping",
-			    c->id, c->out.bytes);
-		conn_fail(c, CONN_SLOW, n);
+		/* Once told it was too slow, a connection is only closing: what
+		 * does not fit is refused, and it does not fail again. Its owner
+		 * logs the drop, in its words. */
+		if (!c->told)
+			conn_fail(c, CONN_SLOW, n);
 		return 0;
 	}
 	return 1;
@@ -623,6 +623,7 @@ conn_reap(struct conn_set *set)
 		/* A slow connection is still writable: its owner may queue
 		 * last words after the rest of a half-sent line. */
 		c->failing = 0;
+		c->told = 1;
 		c->ops->fail(c, c->owner, c->why, c->unsent);
 		if (c->why == CONN_SLOW && !c->killed && !c->dead)
 			conn_linger(c);

@@ -116,6 +116,7 @@ struct conn {
 	unsigned blocked : 1;  /* socket full: wait for writability */
 	unsigned paused : 1;   /* the owner wants no input for now */
 	unsigned killed : 1;   /* killed while failing: no lingering */
+	unsigned told : 1;     /* its owner heard it failed */
 	unsigned telnet_on : 1;
 
 	TAILQ_ENTRY(conn) entry;       /* set->all */

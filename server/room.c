@@ -349,7 +349,7 @@ int
 chat_kick(struct chat *chat, struct user *u, struct room *r, const char *nick,
     const char *reason)
 {
-	char msgid[CHAT_MSGID_MAX + 1];
+	char msgid[CHAT_MSGID_MAX + 1], room[CHAT_ROOM_MAX + 1];
 	struct member *m, *tm;
 	struct user *t;
 	struct ev ev;
@@ -360,15 +360,17 @@ chat_kick(struct chat *chat, struct user *u, struct room *r, const char *nick,
 	if ((t = chat_find_user(chat, nick)) == NULL ||
 	    (tm = chat_member(t, r)) == NULL)
 		return E_NOT_IN_ROOM;
+	/* The room may go with its last member: the event keeps a copy of
+	 * its name for those told after (the kicked user's protocol). */
+	snprintf(room, sizeof room, "%s", r->name);
 	chat_ev_init(chat, &ev, EV_KICK, msgid);
 	ev.nick = u->nick;
 	ev.user = u->irc ? u->username : u->nick;
-	ev.room = r->name;
+	ev.room = room;
 	ev.target = t->nick;
 	ev.text = reason != NULL ? reason : "";
 	ev.len = text_utf8_cut(ev.text, strlen(ev.text), CHAT_KICK_MAX);
 	room_emit(chat, &ev, r, u, NULL);
-	/* The room may go with its last member: the event keeps its name. */
 	room_member_remove(chat, tm, ROOM_TELL);
 	if (chat->sink->kicked != NULL)
 		chat->sink->kicked(chat->sink_arg, t, &ev);
