@@ -166,13 +166,19 @@ bench: all $(BINDIR)/chatbench $(BINDIR)/chatceiling
 # on one chatd --io SCALE_IO (epoll) in 100 rooms of 100 and checks
 # delivery, memory per idle client and idle CPU, and that --io select
 # refuses that many; it raises the open-file limit for itself and chatd,
-# and SKIPs (under CI=true: fails) when it cannot.
+# and SKIPs (under CI=true: fails) when it cannot. bin/chatmass measures
+# mass joins and mass quits in one room: scripts/mass, a benchmark.
 SCALE_N ?= 10000
 SCALE_IO ?= epoll
 SCALE_OBJ = $(O)/tests/scale/swarm.o $(O)/tests/scale/proc.o
 
 $(BINDIR)/chatscale: $(O)/tests/scale/chatscale.o \
     $(O)/tests/scale/chatscale_main.o $(SCALE_OBJ) $(O)/libcommon.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^
+
+$(BINDIR)/chatmass: $(O)/tests/scale/chatmass.o \
+    $(O)/tests/scale/mass_wire.o $(SCALE_OBJ) $(O)/libcommon.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^
 
