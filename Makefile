@@ -74,7 +74,7 @@ INTEG_TESTS = $(patsubst tests/integ/%.c,$(O)/tests/integ/%,$(call built,$(wildc
 SCRIPT_TESTS = $(wildcard tests/scripts/*.sh)
 
 .PHONY: all test tests install uninstall clean format check-format \
-	bench fuzz valgrind lint soak scale FORCE
+	bench fuzz valgrind lint soak scale mass FORCE
 
 all: $(BINDIR)/chatd $(BINDIR)/chat
 
@@ -185,6 +185,12 @@ $(BINDIR)/chatmass: $(O)/tests/scale/chatmass.o \
 scale: all $(BINDIR)/chatscale
 	CHATD=$(abspath $(BINDIR)/chatd) $(BINDIR)/chatscale -n $(SCALE_N) \
 		--io $(SCALE_IO)
+
+# The mass-event benchmark (not a test): MASS_N clients in one room.
+MASS_N ?= 1000 10000
+mass: all $(BINDIR)/chatmass
+	CHATD=$(abspath $(BINDIR)/chatd) CHATMASS=$(abspath $(BINDIR)/chatmass) \
+		bash scripts/mass --n "$(MASS_N)"
 
 # Fuzzing (clang/libFuzzer): every tests/fuzz/fuzz_*.c is a target with its
 # seed corpus in tests/fuzz/NAME/; each runs for FUZZ_SECONDS.
