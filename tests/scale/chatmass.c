@@ -1,6 +1,7 @@
 /* chatmass.c: mass events at scale (issue 12 §4): N clients join one room, then all but one leave at once; times and chatd's peak RSS. */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -256,6 +257,8 @@ main(int argc, char **argv)
 	int rv = 1, na = 8;
 
 	mass_parse(&m.o, argc, argv);
+	/* Output piped into head must not leave the chatd we started. */
+	signal(SIGPIPE, SIG_IGN);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	args[1] = m.o.io;
 	if (m.o.max_queue != NULL) {

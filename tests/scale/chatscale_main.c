@@ -1,6 +1,9 @@
 /* chatscale_main.c: chatscale's options, the open-file limit, select()'s refusal, and the order of the phases. */
+#include <sys/select.h>
+
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -241,6 +244,8 @@ main(int argc, char **argv)
 	char dir[] = "/tmp/chatscale.XXXXXX";
 
 	sc_parse(&s.o, argc, argv);
+	/* Output piped into head must not leave the chatd we started. */
+	signal(SIGPIPE, SIG_IGN);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (access(s.o.chatd, X_OK) == -1) {
 		printf("chatscale: FAIL: %s: %s (make first)\n", s.o.chatd,
@@ -253,7 +258,8 @@ main(int argc, char **argv)
 		printf("chatscale: FAIL: %s\n", strerror(errno));
 		return 1;
 	}
-	if (s.o.select_check)
+	/* Below FD_SETSIZE select() takes them: nothing to refuse. */
+	if (s.o.select_check && s.o.n + SC_CHATD_SPARE > FD_SETSIZE)
 		sc_select_refuses(&s, dir);
 	sc_run(&s, dir);
 	free(s.cl);
