@@ -97,7 +97,8 @@ struct bench {
 	struct bench_opts *o;
 	int nconns;
 	struct conn *conns;
-	struct pollfd *pfds;
+	int epfd;            /* every connection's socket, by index */
+	struct pollfd *pfds; /* fd and interest (POLLIN, POLLOUT) */
 	int nrecv;
 	int *dirty; /* conns with output */
 	int ndirty;
@@ -141,7 +142,7 @@ int64_t bench_now(void);
 void bench_note(struct bench *, const char *, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* run.c: connections, the poll loop, the window. bench_setup: 0 when every
+/* run.c: connections, the epoll loop, the window. bench_setup: 0 when every
  * connection is ready, or -1 with the reason printed. bench_run: measure,
  * report, and return the exit status (0: all delivered, 1: not). */
 int bench_setup(struct bench *);

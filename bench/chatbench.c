@@ -1,4 +1,5 @@
 /* chatbench.c: fan-out benchmark for chatd, IRC servers, Redis pub/sub: main. */
+#include <sys/epoll.h>
 #include <sys/resource.h>
 
 #include <errno.h>
@@ -357,8 +358,10 @@ main(int argc, char **argv)
 	b.conns = calloc((size_t)b.nconns, sizeof *b.conns);
 	b.pfds = calloc((size_t)b.nconns, sizeof *b.pfds);
 	b.dirty = calloc((size_t)b.nconns, sizeof *b.dirty);
-	if (b.conns == NULL || b.pfds == NULL || b.dirty == NULL) {
-		fprintf(stderr, "chatbench: out of memory\n");
+	b.epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (b.conns == NULL || b.pfds == NULL || b.dirty == NULL ||
+	    b.epfd == -1) {
+		fprintf(stderr, "chatbench: out of memory or no epoll\n");
 		free(b.conns);
 		free(b.pfds);
 		free(b.dirty);

@@ -1,4 +1,5 @@
-/* run.c: chatbench's connections, poll() loop and global window of messages. */
+/* run.c: chatbench's connections, epoll loop and global window of messages. */
+#include <sys/epoll.h>
 #include <sys/socket.h>
 
 #include <netinet/in.h>
@@ -18,6 +19,7 @@
 /* Reads per connection per pass, so one busy socket cannot hog a pass. */
 #define RUN_READS_PER_PASS  4
 #define RUN_POLL_MS         50
+#define RUN_EVENTS          4096 /* readiness events taken per wait */
 /* A connect() this slow waited for a SYN to be sent again: the server's
  * accept queue was full. */
 #define RUN_SLOW_CONNECT_NS (300 * 1000 * 1000)
@@ -58,6 +60,27 @@ run_mark_dirty(struct bench *b, struct conn *c)
 	b->dirty[b->ndirty++] = (int)(c - b->conns);
 }
 
+/*
+ * Watch conn i for ev (POLLIN, with POLLOUT while output waits). The
+ * interest lives in pfds[i].events and goes to epoll only when it
+ * changes: an epoll set costs nothing per pass for the thousands of
+ * sockets that are not ready, where poll() scanned them all.
+ */
+static void
+run_watch(struct bench *b, int i, short ev)
+{
+	struct epoll_event e;
+
+	if (b->pfds[i].events == ev || b->conns[i].fd < 0)
+		return;
+	b->pfds[i].events = ev;
+	memset(&e, 0, sizeof e);
+	e.events = EPOLLIN | ((ev & POLLOUT) ? EPOLLOUT : 0);
+	e.data.u32 = (uint32_t)i;
+	if (epoll_ctl(b->epfd, EPOLL_CTL_MOD, b->conns[i].fd, &e) == -1)
+		run_lost(b, &b->conns[i], strerror(errno));
+}
+
 /* Write what each dirty connection has queued; keep the ones the kernel
  * would not take all of, and watch them for POLLOUT. */
 static void
@@ -86,11 +109,10 @@ run_flush(struct bench *b)
 					      "wrote nothing");
 		}
 		if (c->fd >= 0 && buf_len(&c->out) > 0) {
-			b->pfds[idx].events = POLLIN | POLLOUT;
+			run_watch(b, idx, POLLIN | POLLOUT);
 			b->dirty[keep++] = idx;
 		} else {
-			if (c->fd >= 0)
-				b->pfds[idx].events = POLLIN;
+			run_watch(b, idx, POLLIN);
 			c->dirty = 0;
 		}
 	}
@@ -151,24 +173,26 @@ run_read(struct bench *b, struct conn *c)
 static int
 run_pass(struct bench *b, int ms)
 {
+	static struct epoll_event evs[RUN_EVENTS];
+	struct conn *c;
 	int i, n;
 
 	run_flush(b);
-	n = poll(b->pfds, (nfds_t)b->nconns, ms);
+	n = epoll_wait(b->epfd, evs, RUN_EVENTS, ms);
 	if (n == -1) {
 		if (errno == EINTR)
 			return 0;
-		perror("chatbench: poll");
+		perror("chatbench: epoll_wait");
 		return -1;
 	}
-	for (i = 0; i < b->nconns && n > 0; i++) {
-		if (b->pfds[i].revents == 0)
+	for (i = 0; i < n; i++) {
+		c = &b->conns[evs[i].data.u32];
+		if (c->fd < 0)
 			continue;
-		n--;
-		if (b->pfds[i].revents & POLLOUT)
-			run_mark_dirty(b, &b->conns[i]);
-		if (b->pfds[i].revents & (POLLIN | POLLHUP | POLLERR))
-			run_read(b, &b->conns[i]);
+		if (evs[i].events & EPOLLOUT)
+			run_mark_dirty(b, c);
+		if (evs[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR))
+			run_read(b, c);
 	}
 	return 0;
 }
@@ -230,6 +254,7 @@ static int
 run_connect(struct bench *b, int i)
 {
 	struct conn *c = &b->conns[i];
+	struct epoll_event ev;
 	const char *cause = "?";
 	int one = 1;
 
@@ -246,6 +271,13 @@ run_connect(struct bench *b, int i)
 	}
 	b->pfds[i].fd = c->fd;
 	b->pfds[i].events = POLLIN;
+	memset(&ev, 0, sizeof ev);
+	ev.events = EPOLLIN;
+	ev.data.u32 = (uint32_t)i;
+	if (epoll_ctl(b->epfd, EPOLL_CTL_ADD, c->fd, &ev) == -1) {
+		perror("chatbench: epoll_ctl");
+		return -1;
+	}
 	if (wire_queue_hello(b, c) == -1)
 		return -1;
 	if (buf_len(&c->out) > 0)
@@ -435,4 +467,7 @@ bench_close(struct bench *b)
 		buf_free(&b->conns[i].in);
 		buf_free(&b->conns[i].out);
 	}
+	if (b->epfd >= 0)
+		close(b->epfd);
+	b->epfd = -1;
 }

@@ -340,7 +340,7 @@ stats_report(struct bench *b, const char *status)
 	       " elapsed=%.6f dps=%.0f p50_us=%.1f p90_us=%.1f p99_us=%.1f "
 	       "max_us=%.1f loss=%" PRIu64 " dup=%" PRIu64 " reorder=%" PRIu64
 	       " disconnects=%" PRIu64 " bench_cpu=%.0f srv_user_ns=%s "
-	       "srv_sys_ns=%s srv_cpu=%s status=%s\n",
+	       "srv_sys_ns=%s srv_cpu=%s setup_s=%.3f status=%s\n",
 	    bench_target_name(o->target), o->clients, o->senders, o->messages,
 	    o->size, o->window, b->sent, b->deliveries,
 	    (uint64_t)b->total * b->expect, secs, dps,
@@ -351,7 +351,8 @@ stats_report(struct bench *b, const char *status)
 	    e->reorder, e->disconnects, cpu,
 	    stats_opt(f[0], sizeof f[0], su, 1),
 	    stats_opt(f[1], sizeof f[1], ss, 1),
-	    stats_opt(f[2], sizeof f[2], spct, 0), status);
+	    stats_opt(f[2], sizeof f[2], spct, 0),
+	    (double)(b->t_start - b->t_setup) / 1e9, status);
 	fflush(stdout);
 	return bad ? 1 : 0;
 }

@@ -123,6 +123,11 @@ wire_queue_hello(struct bench *b, struct conn *c)
 
 	if (b->o->target == BENCH_IRC)
 		return irc_queue_hello(b, c);
+	/* chatd v2 tells text from IRC by the first line and welcomes a
+	 * silent client only after 500 ms: an empty line (ignored by every
+	 * chatd) gets the welcome at once. */
+	if (b->o->target == BENCH_CHATD)
+		return buf_append(&c->out, "\n", 1);
 	if (b->o->target != BENCH_REDIS || c->recv_id < 0)
 		return 0;
 	n = snprintf(line, sizeof line,

@@ -97,14 +97,22 @@ start_chatd() {
 
 # Wait (at most 30 s) until the chatd under label has let go of the last
 # run's clients (SIGUSR1 stats), so the next run neither hits -m nor shares
-# the loop with their quits. 1 when it is gone.
+# the loop with their quits. Only a stats line logged after our signal
+# counts: a chatd still busy telling 10,000 quits answers late, and the
+# line of an earlier call would say clients=0. 1 when it is gone.
 chatd_idle() {
-	local label=$1 pid=${PID[$1]} i n=""
+	local label=$1 pid=${PID[$1]} i before n=""
 	local file=$WORK/${LOG[$label]}.log
 	for ((i = 0; i < 150; i++)); do
 		kill -0 "$pid" 2>/dev/null || return 1
+		before=$(grep -c ' stats: clients=' "$file" || true)
 		kill -USR1 "$pid"
 		sleep 0.2
+		while (($(grep -c ' stats: clients=' "$file" || true) <= before)); do
+			kill -0 "$pid" 2>/dev/null || return 1
+			((++i < 150)) || break 2
+			sleep 0.2
+		done
 		n=$(sed -n 's/.* stats: clients=\([0-9]*\) .*/\1/p' "$file" |
 			tail -n 1)
 		[[ $n != 0 ]] || return 0
