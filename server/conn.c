@@ -581,6 +581,12 @@ conn_fail(struct conn *c, enum conn_why why, size_t refused)
 {
 	if (c->dead || c->failing)
 		return;
+	/* Its owner already heard (a slow one closing, now reset too): no
+	 * second telling, just go. */
+	if (c->told) {
+		conn_kill(c);
+		return;
+	}
 	c->failing = 1;
 	c->why = why;
 	conn_unwait(c);

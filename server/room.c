@@ -22,6 +22,8 @@ TAILQ_HEAD(pquit_list, pquit);
 
 static void room_quits_drop(struct chat *, struct room *);
 static void room_succeed(struct chat *, struct room *, int tell);
+static void room_succeed_but(
+    struct chat *, struct room *, int tell, const struct user *);
 static struct room *room_create(struct chat *, const char *);
 static void room_free(struct chat *, struct room *);
 static void room_emit(struct chat *, const struct ev *, struct room *,
@@ -129,13 +131,27 @@ room_member_remove(
 	room_succeed(chat, r, how == ROOM_TELL);
 }
 
-/* The last operator left: the longest-present member takes over. */
+/* The last operator left (or gave up the status): the longest-present
+ * member takes over, but not one who just gave it up. */
 static void
 room_succeed(struct chat *chat, struct room *r, int tell)
 {
+	room_succeed_but(chat, r, tell, NULL);
+}
+
+static void
+room_succeed_but(
+    struct chat *chat, struct room *r, int tell, const struct user *but)
+{
 	char msgid[CHAT_MSGID_MAX + 1];
-	struct member *first = TAILQ_FIRST(&r->members);
+	struct member *first;
 	struct ev ev;
+
+	TAILQ_FOREACH(first, &r->members, in_room)
+		if (first->user != but)
+			break;
+	if (first == NULL)
+		return;
 
 	first->op = 1;
 	r->nops++;
@@ -403,6 +419,10 @@ chat_op(struct chat *chat, struct user *u, struct room *r, const char *nick,
 	ev.target = t->nick;
 	ev.flags = give ? EV_F_OP : 0;
 	room_emit(chat, &ev, r, u, NULL);
+	/* A room with members always has an operator: the last one giving
+	 * up the status passes it on, as if it had left. */
+	if (r->nops == 0)
+		room_succeed_but(chat, r, 1, t);
 	return 0;
 }
 
