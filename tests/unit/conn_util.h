@@ -34,6 +34,7 @@ struct owner {
 	size_t unsent;
 	/* What the owner does when told. */
 	const char *fail_words; /* queue this from fail() */
+	int fail_over;          /* or a line one byte over the room left */
 	const char *eof_words;  /* queue this from eof(), then close */
 	int pause_after;        /* pause after this many lines (0: never) */
 };
@@ -104,6 +105,8 @@ own_fail(struct conn *c, void *owner, enum conn_why why, size_t unsent)
 	(void)owner;
 	ck_assert_msg(!T_in_send, "fail() called from inside conn_send");
 	ck_assert_msg(T_in_reap || T_tearing_down, "fail() outside conn_reap");
+	ck_assert_msg(T_own.fail == 0, "fail() told again (%d, unsent %zu)",
+	    (int)why, unsent);
 	T_own.fail++;
 	T_own.why = why;
 	T_own.unsent = unsent;
@@ -112,6 +115,16 @@ own_fail(struct conn *c, void *owner, enum conn_why why, size_t unsent)
 		ck_assert_int_eq(
 		    conn_send(c, T_own.fail_words, strlen(T_own.fail_words)),
 		    0);
+	if (T_own.fail_over) {
+		static char over[1 << 16];
+		size_t n = c->set->lim.max_queue - conn_queued(c) + 1;
+
+		ck_assert_uint_le(n, sizeof over);
+		memset(over, 'o', n);
+		over[n - 1] = '\n';
+		/* Refused: it does not fit. */
+		ck_assert_int_eq(conn_send(c, over, n), -1);
+	}
 }
 
 static inline void

@@ -81,6 +81,33 @@ START_TEST(test_slow_push)
 }
 END_TEST
 
+/*
+ * The last line the owner queues from fail() may not fit what is left of
+ * the queue (the rest of a half-written line plus a last line over
+ * max_queue: --max-queue 1024 with long lines). It is refused; the owner
+ * has been told, and must not be told again and again: conn_reap would
+ * never return.
+ */
+START_TEST(test_slow_last_line_too_big)
+{
+	char line[100];
+	struct buf got;
+	int i;
+
+	buf_init(&got);
+	T_own.fail_over = 1;
+	memset(line, 'l', sizeof line);
+	for (i = 0; i < 10; i++)
+		ck_assert_int_eq(t_send(line, sizeof line), 0);
+	ck_assert_int_eq(t_send(line, 1), -1);
+	reap();
+	ck_assert_int_eq(T_own.fail, 1);
+	ck_assert_int_eq(peer_read_to_eof(&got), PEER_EOF);
+	ck_assert_int_eq(T_own.release, 1);
+	buf_free(&got);
+}
+END_TEST
+
 static void
 big_setup(void)
 {
@@ -296,6 +323,7 @@ test_suite(void)
 	tcase_add_checked_fixture(tc, slow_setup, conn_down);
 	tcase_add_test(tc, test_slow_exact_limit);
 	tcase_add_test(tc, test_slow_push);
+	tcase_add_test(tc, test_slow_last_line_too_big);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("half written");
 	tcase_set_timeout(tc, TEST_TIMEOUT);
