@@ -120,14 +120,17 @@ START_TEST(test_irc_seeds)
 }
 END_TEST
 
-/* The bodies' checks really fire: a line over max_line is refused. */
+/* The bodies' checks really fire: a message over what max_line lets
+ * through (3 bytes for each byte sent) is refused. */
 START_TEST(test_server_check_fires)
 {
 	struct fzs f;
 
 	memset(&f, 0, sizeof f);
 	f.srv.cfg.max_line = 4;
-	fzs_check_line(&f, 0, "[12:00:00] <bob> 12345", 22);
+	fzs_check_line(&f, 0, "[12:00:00] <bob> 123456789012", 29);
+	ck_assert_int_eq(f.failed, 0);
+	fzs_check_line(&f, 0, "[12:00:00] <bob> 1234567890123", 30);
 	ck_assert_int_eq(f.failed, 1);
 	ck_assert_ptr_nonnull(strstr(f.why, "max_line"));
 	memset(&f, 0, sizeof f);
