@@ -21,10 +21,15 @@
  * At the end every peer half-closes and the loop runs until every client
  * is gone. Checked throughout: every queue <= max_queue, input buffers
  * bounded, room/nick/list bookkeeping consistent; in what the peers
- * receive: no C0 control but TAB/LF and no DEL, every line starts with
- * the time stamp, has a known form, message text is never longer than
- * max_line nor blank, and the stream ends with a LF (unless the client was
- * dropped with output still queued). Every client closes after EOF.
+ * receive: no C0 control but TAB/LF and no DEL (telnet answers apart, to
+ * peers that sent IAC), every line starts with the time stamp, has a known
+ * form, message text is never longer than 3 x max_line (U+FFFD for each
+ * invalid byte) nor blank, and the stream ends with a LF (unless the
+ * client was dropped with output still queued). Every client closes after
+ * EOF. And delivery (fuzz_server_model.h): each line a peer sends comes
+ * out whole and in order, each message line makes its room message, and
+ * each peer reads every line the sink meant for it exactly once, in
+ * order, unless it was dropped.
  */
 #ifndef FUZZ_SERVER_BODY_H
 #define FUZZ_SERVER_BODY_H
@@ -95,6 +100,7 @@ fzs_write(struct fzs *f, int i, const uint8_t *p, size_t n)
 		}
 		if (memchr(p, TELNET_IAC, (size_t)w) != NULL)
 			pe->sent_iac = 1;
+		fzm_written(i, p, (size_t)w);
 		p += w;
 		n -= (size_t)w;
 	}
@@ -117,11 +123,13 @@ fzs_control(struct fzs *f, int i, int what)
 		if (pe->fd != -1 && !pe->wr_shut)
 			shutdown(pe->fd, SHUT_WR);
 		pe->wr_shut = 1;
+		fzm_ended(i, 0);
 		break;
 	case 1:
 		if (pe->fd != -1)
 			close(pe->fd);
 		pe->fd = -1;
+		fzm_ended(i, 1);
 		break;
 	case 2:
 		pe->stalled = !pe->stalled;
@@ -162,6 +170,7 @@ fzs_start(struct fzs *f, uint8_t conf, uint8_t nclients)
 		return -1;
 	}
 	f->npeers = 1 + nclients % FZS_CLIENTS_MAX;
+	fzm_start(&f->srv, f->npeers, &f->failed, f->why, sizeof f->why);
 	for (i = 0; i < f->npeers; i++) {
 		f->peer[i].fd = -1;
 		buf_init(&f->peer[i].line);
@@ -182,6 +191,7 @@ fzs_start(struct fzs *f, uint8_t conf, uint8_t nclients)
 			fzs_fail(f, "server_take failed");
 			return -1;
 		}
+		fzm_take(i, f->peer[i].c);
 		fzs_observe(f);
 	}
 	conn_flush_all(&f->srv.conns);
@@ -226,6 +236,7 @@ fzs_finish(struct fzs *f)
 							    buf_len(&pe->line)),
 			    buf_data(&pe->line));
 	}
+	fzm_finish();
 }
 
 /*
@@ -279,6 +290,7 @@ fuzz_server_one(const uint8_t *data, size_t size)
 	}
 	if (f.srv.loop != NULL)
 		server_free(&f.srv);
+	fzm_stop();
 	for (k = 0; k < f.npeers; k++) {
 		if (f.peer[k].fd != -1)
 			close(f.peer[k].fd);

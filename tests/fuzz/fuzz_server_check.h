@@ -1,10 +1,12 @@
 /*
  * fuzz_server_check.h: what fuzz_server_body.h checks: every line a peer
- * reads (its shape) and the server's bookkeeping.
+ * reads (its shape, and through the delivery model, fuzz_server_model.h,
+ * which lines it must read, in which order) and the server's bookkeeping.
  */
 #ifndef FUZZ_SERVER_CHECK_H
 #define FUZZ_SERVER_CHECK_H
 
+#include "fuzz_server_deliver.h"
 #include "fuzz_server_state.h"
 #include "telnet.h"
 
@@ -56,6 +58,7 @@ fzs_check_line(struct fzs *f, int who, const char *s, size_t n)
 	n -= CHAT_STAMP_LEN;
 	if (n >= strlen(CHAT_NOTICE_PREFIX) &&
 	    memcmp(s, CHAT_NOTICE_PREFIX, strlen(CHAT_NOTICE_PREFIX)) == 0) {
+		fzm_notice(who, s, n);
 		if (n > FZS_CLEAN_GROWTH * max + FZS_NOTICE_SLACK)
 			fzs_fail(f,
 			    "client %d: notice of %zu bytes (max_line "
@@ -76,6 +79,7 @@ fzs_check_line(struct fzs *f, int who, const char *s, size_t n)
 		    (int)(n > 80 ? 80 : n), s);
 		return;
 	}
+	fzm_received(who, s, n);
 	/* max_line counts the bytes sent; each invalid one arrives as
 	 * U+FFFD, three bytes (chatd-v2 §2). */
 	if (n - at > FZS_CLEAN_GROWTH * max)
