@@ -16,7 +16,10 @@
  *              1  write the next (op >> 4) + 1 bytes
  *              2  write dictionary token (op >> 4): commands, CRLF...
  *              3  control (op >> 4): half-close, close, stop/start
- *                 reading, time passing, login timeout, server_stop()
+ *                 reading, time passing, login timeout, server_stop(),
+ *                 7: a batch begins (no pass after the operations that
+ *                 follow, so that the server takes several writes, of
+ *                 several clients, in one pass) or ends
  *
  * At the end every peer half-closes and the loop runs until every client
  * is gone. Checked throughout: every queue <= max_queue, input buffers
@@ -145,6 +148,9 @@ fzs_control(struct fzs *f, int i, int what)
 		break;
 	case 6:
 		server_stop(&f->srv);
+		break;
+	case FZS_BATCH:
+		f->batch = !f->batch;
 		break;
 	default: /* just a pass */
 		break;
@@ -283,7 +289,8 @@ fuzz_server_one(const uint8_t *data, size_t size)
 				fzs_control(&f, who, op >> 4);
 				break;
 			}
-			fzs_pass(&f);
+			if (!f.batch)
+				fzs_pass(&f);
 		}
 		if (!f.failed)
 			fzs_finish(&f);

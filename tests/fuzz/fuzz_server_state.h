@@ -35,6 +35,8 @@
  * FZS_CLEAN_GROWTH times that once cleaned) in a fixed sentence; /who
  * and /rooms list at most FZS_CLIENTS_MAX names. */
 #define FZS_NOTICE_SLACK      256
+/* The control operation that begins or ends a batch. */
+#define FZS_BATCH             7
 /* Cleaning turns an invalid byte into U+FFFD: up to 3 bytes for 1. */
 #define FZS_CLEAN_GROWTH      3
 
@@ -54,6 +56,7 @@ struct fzs {
 	struct server srv;
 	struct fzs_peer peer[FZS_CLIENTS_MAX];
 	int npeers;
+	int batch; /* no pass after each operation */
 	int failed;
 	char why[512];
 };
