@@ -208,6 +208,25 @@ START_TEST(test_away)
 }
 END_TEST
 
+/* The away text is cut like a topic: never inside a character, so no
+ * stray byte of one reaches whoever is told it (chatd-v2 §2). */
+START_TEST(test_away_cut_on_character)
+{
+	struct user *alice = rec_user("alice");
+	char text[CHAT_AWAY_MAX + 8];
+
+	memset(text, 'a', CHAT_AWAY_MAX - 1);
+	/* "é" (2 bytes) across the limit */
+	memcpy(text + CHAT_AWAY_MAX - 1, "\xc3\xa9 later", 9);
+	chat_away(&R.chat, alice, text);
+	ck_assert_ptr_nonnull(alice->away);
+	ck_assert_msg(strlen(alice->away) == CHAT_AWAY_MAX - 1,
+	    "away text of %zu bytes ends in byte %#x: half a character",
+	    strlen(alice->away),
+	    (unsigned char)alice->away[strlen(alice->away) - 1]);
+}
+END_TEST
+
 static void
 history_setup(void)
 {
@@ -398,6 +417,7 @@ test_suite(void)
 	tcase_add_test(tc, test_tell_no_such_nick);
 	tcase_add_test(tc, test_tell_away);
 	tcase_add_test(tc, test_away);
+	tcase_add_test(tc, test_away_cut_on_character);
 	tcase_add_test(tc, test_ev_init_ids);
 	tcase_add_test(tc, test_ev_time_never_back);
 	tcase_add_test(tc, test_msgid_id_refuses);
