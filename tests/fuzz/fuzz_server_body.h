@@ -16,367 +16,71 @@
  *              1  write the next (op >> 4) + 1 bytes
  *              2  write dictionary token (op >> 4): commands, CRLF...
  *              3  control (op >> 4): half-close, close, stop/start
- *                 reading, time passing, login timeout, server_stop()
+ *                 reading, time passing, login timeout, server_stop(),
+ *                 7: a batch begins (no pass after the operations that
+ *                 follow, so that the server takes several writes, of
+ *                 several clients, in one pass) or ends
  *
  * At the end every peer half-closes and the loop runs until every client
  * is gone. Checked throughout: every queue <= max_queue, input buffers
  * bounded, room/nick/list bookkeeping consistent; in what the peers
- * receive: no C0 control but TAB/LF and no DEL, every line starts with
- * the time stamp, has a known form, message text is never longer than
- * max_line nor blank, and the stream ends with a LF (unless the client was
- * dropped with output still queued). Every client closes after EOF.
+ * receive: no C0 control but TAB/LF and no DEL (telnet answers apart, to
+ * peers that sent IAC), every line starts with the time stamp, has a known
+ * form, message text is never longer than 3 x max_line (U+FFFD for each
+ * invalid byte) nor blank, and the stream ends with a LF (unless the
+ * client was dropped with output still queued). Every client closes after
+ * EOF. And delivery (fuzz_server_model.h): each line a peer sends comes
+ * out whole and in order, each message line makes its room message, and
+ * each peer reads every line the sink meant for it exactly once, in
+ * order, unless it was dropped.
  */
 #ifndef FUZZ_SERVER_BODY_H
 #define FUZZ_SERVER_BODY_H
 
-#include <sys/socket.h>
+#include <poll.h>
 
-#include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <string.h>
-#include <unistd.h>
+#include "fuzz_server_check.h"
 
-#include "buf.h"
-#include "chat.h"
-#include "conn.h"
-#include "log.h"
-#include "loop.h"
-#include "proto.h"
-#include "proto_text.h"
-#include "server.h"
-#include "text.h"
-
-/* Bigger inputs say nothing new and only slow the search down. */
-#define FZS_INPUT_MAX         4096
-#define FZS_CLIENTS_MAX       3
-/* End of input: passes with flood control as configured, then without. */
-#define FZS_DRAIN_PASSES      64
-#define FZS_DRAIN_FREE_PASSES 256
-#define FZS_DRAIN_STEP_MS     10000
-/* A notice echoes at most one argument (at most max_line) in a fixed
- * sentence; /who and /rooms list at most FZS_CLIENTS_MAX names. */
-#define FZS_NOTICE_SLACK      256
-
-struct fzs_peer {
-	int fd;          /* our end; -1 once closed */
-	int wr_shut;     /* we sent EOF */
-	int stalled;     /* not reading: output piles up */
-	int eof;         /* the server closed its side */
-	int blocked;     /* last seen: a short write pending */
-	struct conn *c;  /* server side; NULL once freed */
-	struct buf line; /* received, not yet a whole line */
-	int telnet;      /* inside a telnet answer: bytes of it seen */
-};
-
-struct fzs {
-	struct server srv;
-	struct fzs_peer peer[FZS_CLIENTS_MAX];
-	int npeers;
-	int failed;
-	char why[512];
-};
-
-static char fzs_password[] = "pw";
-
-static const size_t fzs_max_lines[] = { 8, 32, 64, 300 };
-static const size_t fzs_max_queues[] = { 300, 1024, 4096, 65536 };
-static const double fzs_rates[] = { 0, 0, 1, 20 };
-static const double fzs_bursts[] = { 0, 0, 2, 5 };
-
-static const char *const fzs_tokens[16] = {
-	"/nick ",
-	"/join #",
-	"/who\n",
-	"/rooms\n",
-	"/me ",
-	"/msg guest",
-	"/quit",
-	"/help\n",
-	"/pass pw\n",
-	"//",
-	"\r\n",
-	"\n",
-	"guest2",
-	"#lobby\n",
-	"\033[31m",
-	"\xc3\xa9\xe6\x97\xa5\xf0\x9f\x98\x80",
-};
-
-/* Once per process: what chatd's main() does that the server needs. */
-static void
-fuzz_server_init(void)
-{
-	signal(SIGPIPE, SIG_IGN);
-	log_set_level(LOG_ERROR);
-}
-
-static void fzs_fail(struct fzs *, const char *, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-fzs_fail(struct fzs *f, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (f->failed)
-		return;
-	f->failed = 1;
-	va_start(ap, fmt);
-	vsnprintf(f->why, sizeof f->why, fmt, ap);
-	va_end(ap);
-}
-
-/* Length of a nick at s (n bytes), 0 if there is none. */
-static size_t
-fzs_nick_len(const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n && i <= CHAT_NICK_MAX; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-			(c >= '0' && c <= '9') || c == '_' || c == '-'))
-			break;
-	}
-	return i >= 1 && i <= CHAT_NICK_MAX ? i : 0;
-}
-
-/* "prefix nick sep" at s: the offset of the text after it, or 0. */
-static size_t
-fzs_match(const char *s, size_t n, const char *prefix, const char *sep)
-{
-	size_t p = strlen(prefix), q = strlen(sep), k;
-
-	if (n < p || memcmp(s, prefix, p) != 0)
-		return 0;
-	if ((k = fzs_nick_len(s + p, n - p)) == 0)
-		return 0;
-	if (n - p - k < q || memcmp(s + p + k, sep, q) != 0)
-		return 0;
-	return p + k + q;
-}
-
-/* One complete line a client received, without its LF. */
-static void
-fzs_check_line(struct fzs *f, int who, const char *s, size_t n)
-{
-	size_t max = f->srv.cfg.max_line, at;
-	const char *kind;
-
-	if (n < CHAT_STAMP_LEN || s[0] != '[' || s[3] != ':' || s[6] != ':' ||
-	    s[9] != ']' || s[10] != ' ') {
-		fzs_fail(f, "client %d: line without a time stamp: %.*s", who,
-		    (int)(n > 80 ? 80 : n), s);
-		return;
-	}
-	s += CHAT_STAMP_LEN;
-	n -= CHAT_STAMP_LEN;
-	if (n >= strlen(CHAT_NOTICE_PREFIX) &&
-	    memcmp(s, CHAT_NOTICE_PREFIX, strlen(CHAT_NOTICE_PREFIX)) == 0) {
-		if (n > max + FZS_NOTICE_SLACK)
-			fzs_fail(f,
-			    "client %d: notice of %zu bytes (max_line "
-			    "%zu)",
-			    who, n, max);
-		return;
-	}
-	if ((at = fzs_match(s, n, "<", "> ")) != 0)
-		kind = "room message";
-	else if ((at = fzs_match(s, n, "* ", " ")) != 0)
-		kind = "action";
-	else if ((at = fzs_match(s, n, "-> *", "* ")) != 0)
-		kind = "private message sent";
-	else if ((at = fzs_match(s, n, "*", "* ")) != 0)
-		kind = "private message";
-	else {
-		fzs_fail(f, "client %d: line of no known kind: %.*s", who,
-		    (int)(n > 80 ? 80 : n), s);
-		return;
-	}
-	/* Cleaning may replace each invalid byte of a line by U+FFFD, three
-	 * bytes (chatd-v2 §2): a line of max_line bytes relays as up to
-	 * three times that. */
-	if (n - at > 3 * max)
-		fzs_fail(f,
-		    "client %d: %s text of %zu bytes passed 3 x max_line "
-		    "%zu",
-		    who, kind, n - at, max);
-	else if (text_is_blank(s + at, n - at))
-		fzs_fail(f, "client %d: blank %s", who, kind);
-}
-
-/* Bytes a client received: controls are checked per byte, the rest per
- * line. */
-static void
-fzs_received(struct fzs *f, int who, const char *p, size_t n)
-{
-	struct fzs_peer *pe = &f->peer[who];
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)p[i];
-
-		/* Telnet answers (IAC WONT x, IAC DONT x) are the only 0xFF
-		 * bytes chatd sends: cleaned text is valid UTF-8. */
-		if (pe->telnet == 1) {
-			if (c != 0xfc && c != 0xfe)
-				fzs_fail(f, "client %d: IAC then %#x", who, c);
-			pe->telnet = 2;
-			continue;
-		}
-		if (pe->telnet == 2) {
-			pe->telnet = 0;
-			continue;
-		}
-		if (c == 0xff) {
-			pe->telnet = 1;
-			continue;
-		}
-		if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f) {
-			fzs_fail(
-			    f, "client %d received control byte %#x", who, c);
-			return;
-		}
-		if (c != '\n') {
-			if (buf_append(&pe->line, p + i, 1) == -1)
-				fzs_fail(f, "out of memory");
-			continue;
-		}
-		/* An empty buffer may have no allocation at all. */
-		fzs_check_line(f, who,
-		    buf_len(&pe->line) > 0 ? buf_data(&pe->line) : "",
-		    buf_len(&pe->line));
-		buf_consume(&pe->line, buf_len(&pe->line));
-	}
-}
-
+/* Every peer that reads takes all there is. One poll() says which have
+ * anything (most passes, none has): a read() each would cost more. */
 static void
 fzs_read_all(struct fzs *f)
 {
-	char tmp[4096];
+	struct pollfd pfd[FZS_CLIENTS_MAX];
+	char tmp[16384];
 	ssize_t n;
-	int i;
+	int i, np = 0, who[FZS_CLIENTS_MAX];
 
 	for (i = 0; i < f->npeers; i++) {
 		struct fzs_peer *pe = &f->peer[i];
 
-		while (pe->fd != -1 && !pe->stalled && !pe->eof) {
+		if (pe->fd == -1 || pe->stalled || pe->eof)
+			continue;
+		pfd[np].fd = pe->fd;
+		pfd[np].events = POLLIN;
+		pfd[np].revents = 0;
+		who[np++] = i;
+	}
+	if (np == 0 || poll(pfd, (nfds_t)np, 0) <= 0)
+		return;
+	for (i = 0; i < np; i++) {
+		struct fzs_peer *pe = &f->peer[who[i]];
+
+		if (pfd[i].revents == 0)
+			continue;
+		for (;;) {
 			n = read(pe->fd, tmp, sizeof tmp);
 			if (n > 0)
-				fzs_received(f, i, tmp, (size_t)n);
+				fzs_received(f, who[i], tmp, (size_t)n);
 			else if (n == 0)
 				pe->eof = 1;
 			else if (errno == EINTR)
 				continue;
-			else
-				break; /* EAGAIN, or reset: nothing more */
+			/* Short: nothing more for now (EOF or a reset show
+			 * in the next pass's poll). */
+			if (n < (ssize_t)sizeof tmp)
+				break;
 		}
-	}
-}
-
-/* The core's bookkeeping: nicks, rooms and memberships agree. */
-static void
-fzs_observe_core(struct fzs *f)
-{
-	struct chat *chat = &f->srv.chat;
-	struct member *m;
-	struct user *u;
-	struct room *r;
-	int n = 0, members, ops;
-
-	TAILQ_FOREACH(u, &chat->users, entry) {
-		if (u->held && chat_nick_holder(chat, u->nick) != u)
-			fzs_fail(f, "nick %s does not find its user", u->nick);
-		if (u->visible)
-			n++;
-		members = 0;
-		TAILQ_FOREACH(m, &u->rooms, in_user) {
-			members++;
-			if (m->user != u)
-				fzs_fail(f, "a membership of %s is another's",
-				    u->nick);
-		}
-		if (members != u->nrooms)
-			fzs_fail(f, "%s counts %d rooms, is in %d", u->nick,
-			    u->nrooms, members);
-	}
-	if (n != chat->nusers)
-		fzs_fail(f, "nusers %d, %d visible", chat->nusers, n);
-	n = 0;
-	TAILQ_FOREACH(r, &chat->rooms, entry) {
-		n++;
-		members = ops = 0;
-		TAILQ_FOREACH(m, &r->members, in_room) {
-			members++;
-			ops += m->op;
-			if (m->room != r || chat_member(m->user, r) != m)
-				fzs_fail(
-				    f, "a member of #%s is elsewhere", r->name);
-		}
-		if (members != r->count || members == 0)
-			fzs_fail(f, "#%s counts %d, has %d members", r->name,
-			    r->count, members);
-		if (ops != r->nops || ops == 0)
-			fzs_fail(f, "#%s counts %d operators, has %d", r->name,
-			    r->nops, ops);
-		if (chat_find_room(chat, r->name) != r)
-			fzs_fail(f, "#%s is not found by name", r->name);
-	}
-	if (n != chat->nrooms)
-		fzs_fail(f, "nrooms %d, list holds %d", chat->nrooms, n);
-}
-
-/* The server's own bookkeeping, and which of our clients still exist. */
-static void
-fzs_observe(struct fzs *f)
-{
-	struct server *srv = &f->srv;
-	const struct text_session *s;
-	struct conn *c;
-	int n = 0, i, found;
-	size_t in_max = CHATD_READ_CHUNK + srv->cfg.max_line + 2;
-
-	TAILQ_FOREACH(c, &srv->conns.all, entry) {
-		n++;
-		if (conn_queued(c) > srv->cfg.max_queue)
-			fzs_fail(f, "client %u queues %zu bytes, max_queue %zu",
-			    c->id, conn_queued(c), srv->cfg.max_queue);
-		if (buf_len(&c->in.buf) > in_max)
-			fzs_fail(f, "client %u holds %zu input bytes", c->id,
-			    buf_len(&c->in.buf));
-		if ((s = c->owner) == NULL || s->gone)
-			continue;
-		/* Signed in implies in exactly one room; not signed in,
-		 * in none and seen by nobody. */
-		if (s->authed && s->user->nrooms != 1 && conn_is_open(c))
-			fzs_fail(f, "client %u is in %d rooms", c->id,
-			    s->user->nrooms);
-		if (!s->authed && (s->user->nrooms != 0 || s->user->visible))
-			fzs_fail(f, "client %u is seen without /pass", c->id);
-	}
-	if (n != srv->conns.count)
-		fzs_fail(f, "count %d, list holds %d", srv->conns.count, n);
-	fzs_observe_core(f);
-	/* Pointers are only compared until found in the list: no client is
-	 * created after the start, so a freed address cannot come back. */
-	for (i = 0; i < f->npeers; i++) {
-		struct fzs_peer *pe = &f->peer[i];
-
-		if (pe->c == NULL)
-			continue;
-		found = 0;
-		TAILQ_FOREACH(c, &srv->conns.all, entry)
-			if (c == pe->c)
-				found = 1;
-		if (!found)
-			pe->c = NULL;
-		else
-			pe->blocked = pe->c->blocked;
 	}
 }
 
@@ -406,8 +110,9 @@ fzs_pass(struct fzs *f)
 }
 
 static void
-fzs_write(struct fzs_peer *pe, const uint8_t *p, size_t n)
+fzs_write(struct fzs *f, int i, const uint8_t *p, size_t n)
 {
+	struct fzs_peer *pe = &f->peer[i];
 	ssize_t w;
 
 	while (n > 0 && pe->fd != -1 && !pe->wr_shut) {
@@ -416,6 +121,9 @@ fzs_write(struct fzs_peer *pe, const uint8_t *p, size_t n)
 				continue;
 			return; /* full (server not reading) or reset */
 		}
+		if (memchr(p, TELNET_IAC, (size_t)w) != NULL)
+			pe->sent_iac = 1;
+		fzm_written(i, p, (size_t)w);
 		p += w;
 		n -= (size_t)w;
 	}
@@ -429,18 +137,22 @@ fzs_time(struct fzs *f, int64_t ms)
 }
 
 static void
-fzs_control(struct fzs *f, struct fzs_peer *pe, int what)
+fzs_control(struct fzs *f, int i, int what)
 {
+	struct fzs_peer *pe = &f->peer[i];
+
 	switch (what) {
 	case 0:
 		if (pe->fd != -1 && !pe->wr_shut)
 			shutdown(pe->fd, SHUT_WR);
 		pe->wr_shut = 1;
+		fzm_ended(i, 0);
 		break;
 	case 1:
 		if (pe->fd != -1)
 			close(pe->fd);
 		pe->fd = -1;
+		fzm_ended(i, 1);
 		break;
 	case 2:
 		pe->stalled = !pe->stalled;
@@ -456,6 +168,9 @@ fzs_control(struct fzs *f, struct fzs_peer *pe, int what)
 		break;
 	case 6:
 		server_stop(&f->srv);
+		break;
+	case FZS_BATCH:
+		f->batch = !f->batch;
 		break;
 	default: /* just a pass */
 		break;
@@ -481,6 +196,7 @@ fzs_start(struct fzs *f, uint8_t conf, uint8_t nclients)
 		return -1;
 	}
 	f->npeers = 1 + nclients % FZS_CLIENTS_MAX;
+	fzm_start(&f->srv, f->npeers, &f->failed, f->why, sizeof f->why);
 	for (i = 0; i < f->npeers; i++) {
 		f->peer[i].fd = -1;
 		buf_init(&f->peer[i].line);
@@ -501,6 +217,7 @@ fzs_start(struct fzs *f, uint8_t conf, uint8_t nclients)
 			fzs_fail(f, "server_take failed");
 			return -1;
 		}
+		fzm_take(i, f->peer[i].c);
 		fzs_observe(f);
 	}
 	conn_flush_all(&f->srv.conns);
@@ -518,7 +235,7 @@ fzs_finish(struct fzs *f)
 
 	for (i = 0; i < f->npeers; i++) {
 		f->peer[i].stalled = 0;
-		fzs_control(f, &f->peer[i], 0);
+		fzs_control(f, i, 0);
 	}
 	for (i = 0; i < FZS_DRAIN_PASSES && f->srv.conns.count > 0; i++) {
 		fzs_time(f, FZS_DRAIN_STEP_MS);
@@ -545,6 +262,7 @@ fzs_finish(struct fzs *f)
 							    buf_len(&pe->line)),
 			    buf_data(&pe->line));
 	}
+	fzm_finish();
 }
 
 /*
@@ -555,10 +273,9 @@ static const char *
 fuzz_server_one(const uint8_t *data, size_t size)
 {
 	static struct fzs f;
-	struct fzs_peer *pe;
 	size_t i, n;
 	uint8_t op;
-	int k;
+	int k, who;
 
 	memset(&f, 0, sizeof f);
 	if (size > FZS_INPUT_MAX)
@@ -567,38 +284,40 @@ fuzz_server_one(const uint8_t *data, size_t size)
 	    0) {
 		for (i = 2; i < size && !f.failed;) {
 			op = data[i++];
-			pe = &f.peer[(op & 3) % f.npeers];
+			who = (op & 3) % f.npeers;
 			switch ((op >> 2) & 3) {
 			case 0:
 				n = i < size ? data[i++] : 0;
 				if (n > size - i)
 					n = size - i;
-				fzs_write(pe, data + i, n);
+				fzs_write(&f, who, data + i, n);
 				i += n;
 				break;
 			case 1:
 				n = (size_t)(op >> 4) + 1;
 				if (n > size - i)
 					n = size - i;
-				fzs_write(pe, data + i, n);
+				fzs_write(&f, who, data + i, n);
 				i += n;
 				break;
 			case 2:
-				fzs_write(pe,
+				fzs_write(&f, who,
 				    (const uint8_t *)fzs_tokens[op >> 4],
 				    strlen(fzs_tokens[op >> 4]));
 				break;
 			case 3:
-				fzs_control(&f, pe, op >> 4);
+				fzs_control(&f, who, op >> 4);
 				break;
 			}
-			fzs_pass(&f);
+			if (!f.batch)
+				fzs_pass(&f);
 		}
 		if (!f.failed)
 			fzs_finish(&f);
 	}
 	if (f.srv.loop != NULL)
 		server_free(&f.srv);
+	fzm_stop();
 	for (k = 0; k < f.npeers; k++) {
 		if (f.peer[k].fd != -1)
 			close(f.peer[k].fd);
