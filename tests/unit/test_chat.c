@@ -30,7 +30,7 @@ START_TEST(test_join_existing_room)
 {
 	struct user *alice = rec_user("alice"), *bob = rec_user("bob");
 
-	rec_joins(alice, "Dev", NULL);
+	rec_joins(alice, "Dev", (const char *)NULL);
 	ck_assert_int_eq(chat_join(&R.chat, bob, "DEV", 0), 0);
 	rec_expect("JOIN nick=bob user=bob room=Dev @room(Dev) -> alice,bob+");
 	ck_assert_int_eq(rec_is_op(bob, "dev"), 0);
@@ -44,7 +44,7 @@ START_TEST(test_join_quiet_self)
 {
 	struct user *alice = rec_user("alice"), *bob = rec_user("bob");
 
-	rec_joins(alice, "dev", NULL);
+	rec_joins(alice, "dev", (const char *)NULL);
 	ck_assert_int_eq(chat_join(&R.chat, bob, "dev", CHAT_F_QUIET_SELF), 0);
 	rec_expect("JOIN nick=bob user=bob room=dev @room(dev) except(bob) -> "
 		   "alice");
@@ -57,7 +57,7 @@ START_TEST(test_join_irc_user)
 	struct user *alice = rec_user("alice");
 	struct user *bob = rec_irc_user("bob", "bobby");
 
-	rec_joins(alice, "dev", NULL);
+	rec_joins(alice, "dev", (const char *)NULL);
 	ck_assert_int_eq(chat_join(&R.chat, bob, "dev", 0), 0);
 	rec_expect(
 	    "JOIN nick=bob user=bobby room=dev @room(dev) -> alice,bob+");
@@ -68,7 +68,7 @@ START_TEST(test_join_twice_is_nothing)
 {
 	struct user *alice = rec_user("alice");
 
-	rec_joins(alice, "dev", NULL);
+	rec_joins(alice, "dev", (const char *)NULL);
 	ck_assert_int_eq(chat_join(&R.chat, alice, "DEV", 0), CHAT_NOTHING);
 	rec_expect_none();
 	ck_assert_int_eq(alice->nrooms, 1);
@@ -131,8 +131,8 @@ START_TEST(test_part_with_reason)
 {
 	struct user *alice = rec_user("alice"), *bob = rec_user("bob");
 
-	rec_joins(alice, "dev", NULL);
-	rec_joins(bob, "dev", NULL);
+	rec_joins(alice, "dev", (const char *)NULL);
+	rec_joins(bob, "dev", (const char *)NULL);
 	ck_assert_int_eq(chat_part(&R.chat, bob, rec_room("dev"), "bye", 0), 0);
 	rec_expect("PART nick=bob user=bob room=dev text=\"bye\" @room(dev) -> "
 		   "alice,bob+");
@@ -146,13 +146,13 @@ START_TEST(test_part_without_reason)
 {
 	struct user *alice = rec_user("alice"), *bob = rec_user("bob");
 
-	rec_joins(alice, "dev", NULL);
-	rec_joins(bob, "dev", NULL);
+	rec_joins(alice, "dev", (const char *)NULL);
+	rec_joins(bob, "dev", (const char *)NULL);
 	ck_assert_int_eq(chat_part(&R.chat, bob, rec_room("dev"), NULL, 0), 0);
 	rec_expect("PART nick=bob user=bob room=dev text=\"\" @room(dev) -> "
 		   "alice,bob+");
 	rec_clear();
-	rec_joins(bob, "dev", NULL);
+	rec_joins(bob, "dev", (const char *)NULL);
 	ck_assert_int_eq(
 	    chat_part(&R.chat, bob, rec_room("dev"), "", CHAT_F_QUIET_SELF), 0);
 	rec_expect("PART nick=bob user=bob room=dev text=\"\" @room(dev) "
@@ -164,7 +164,7 @@ START_TEST(test_part_not_member)
 {
 	struct user *alice = rec_user("alice"), *bob = rec_user("bob");
 
-	rec_joins(alice, "dev", NULL);
+	rec_joins(alice, "dev", (const char *)NULL);
 	ck_assert_int_eq(
 	    chat_part(&R.chat, bob, rec_room("dev"), "x", 0), E_NOT_MEMBER);
 	rec_expect_none();
@@ -179,9 +179,9 @@ START_TEST(test_part_last_op_promotes)
 	struct user *alice = rec_user("alice"), *bob = rec_user("bob");
 	struct user *carol = rec_user("carol");
 
-	rec_joins(alice, "dev", NULL);
-	rec_joins(carol, "dev", NULL);
-	rec_joins(bob, "dev", NULL);
+	rec_joins(alice, "dev", (const char *)NULL);
+	rec_joins(carol, "dev", (const char *)NULL);
+	rec_joins(bob, "dev", (const char *)NULL);
 	ck_assert_int_eq(
 	    chat_part(&R.chat, alice, rec_room("dev"), NULL, 0), 0);
 	rec_expect("PART nick=alice user=alice room=dev text=\"\" @room(dev) "
@@ -199,9 +199,9 @@ START_TEST(test_part_no_promotion)
 	struct user *alice = rec_user("alice"), *bob = rec_user("bob");
 	struct user *carol = rec_user("carol");
 
-	rec_joins(alice, "dev", NULL);
-	rec_joins(bob, "dev", NULL);
-	rec_joins(carol, "dev", NULL);
+	rec_joins(alice, "dev", (const char *)NULL);
+	rec_joins(bob, "dev", (const char *)NULL);
+	rec_joins(carol, "dev", (const char *)NULL);
 	ck_assert_int_eq(
 	    chat_part(&R.chat, bob, rec_room("dev"), NULL, CHAT_F_QUIET_SELF),
 	    0);
@@ -224,7 +224,7 @@ START_TEST(test_room_freed_when_empty)
 {
 	struct user *alice = rec_user("alice"), *bob = rec_user("bob");
 
-	rec_joins(alice, "Dev", NULL);
+	rec_joins(alice, "Dev", (const char *)NULL);
 	ck_assert_int_eq(
 	    chat_part(&R.chat, alice, rec_room("dev"), NULL, 0), 0);
 	rec_expect("PART nick=alice user=alice room=Dev text=\"\" @room(Dev) "
@@ -247,7 +247,7 @@ START_TEST(test_rooms_sorted_ignore_case)
 	struct room **v;
 
 	ck_assert_ptr_null(chat_rooms_sorted(&R.chat));
-	rec_joins(alice, "b", "C", "a", NULL);
+	rec_joins(alice, "b", "C", "a", (const char *)NULL);
 	v = chat_rooms_sorted(&R.chat);
 	ck_assert_ptr_nonnull(v);
 	ck_assert_str_eq(v[0]->name, "a");
@@ -266,8 +266,8 @@ START_TEST(test_quit_reasons)
 
 	if (why == EV_QUIT_SHUTDOWN)
 		return; /* test_quit_shutdown */
-	rec_joins(bob, "dev", NULL);
-	rec_joins(alice, "dev", NULL);
+	rec_joins(bob, "dev", (const char *)NULL);
+	rec_joins(alice, "dev", (const char *)NULL);
 	chat_quit(&R.chat, alice, why, why == EV_QUIT_REQUEST ? "later" : NULL);
 	snprintf(want, sizeof want,
 	    "QUIT nick=alice user=alice text=\"%s\" quit=%s "
@@ -291,10 +291,10 @@ START_TEST(test_quit_neighbours_once)
 	struct user *alice = rec_user("alice"), *bob = rec_user("bob");
 	struct user *carol = rec_user("carol"), *dave = rec_user("dave");
 
-	rec_joins(alice, "dev", "ops", "misc", "solo", NULL);
-	rec_joins(bob, "dev", "ops", NULL);
-	rec_joins(carol, "misc", "dev", NULL);
-	rec_joins(dave, "elsewhere", NULL);
+	rec_joins(alice, "dev", "ops", "misc", "solo", (const char *)NULL);
+	rec_joins(bob, "dev", "ops", (const char *)NULL);
+	rec_joins(carol, "misc", "dev", (const char *)NULL);
+	rec_joins(dave, "elsewhere", (const char *)NULL);
 	chat_quit(&R.chat, alice, EV_QUIT_REQUEST, "bye");
 	rec_expect("QUIT nick=alice user=alice text=\"bye\" quit=request "
 		   "@neighbours(alice) -> bob,carol",
@@ -313,8 +313,8 @@ START_TEST(test_quit_shutdown)
 {
 	struct user *alice = rec_user("alice"), *bob = rec_user("bob");
 
-	rec_joins(alice, "dev", "solo", NULL);
-	rec_joins(bob, "dev", NULL);
+	rec_joins(alice, "dev", "solo", (const char *)NULL);
+	rec_joins(bob, "dev", (const char *)NULL);
 	chat_quit(&R.chat, alice, EV_QUIT_SHUTDOWN, "ignored");
 	rec_expect("GONE solo");
 	ck_assert_int_eq(alice->nrooms, 0);
@@ -367,9 +367,9 @@ START_TEST(test_nick_visible)
 	struct user *alice = rec_user("alice"), *bob = rec_user("bob");
 	struct user *carol = rec_user("carol");
 
-	rec_joins(alice, "dev", "ops", NULL);
-	rec_joins(bob, "dev", "ops", NULL);
-	rec_joins(carol, "elsewhere", NULL);
+	rec_joins(alice, "dev", "ops", (const char *)NULL);
+	rec_joins(bob, "dev", "ops", (const char *)NULL);
+	rec_joins(carol, "elsewhere", (const char *)NULL);
 	ck_assert_int_eq(chat_nick(&R.chat, alice, "Alicia"), 0);
 	rec_expect("NICK nick=alice user=alice target=Alicia "
 		   "@neighbours(Alicia) -> Alicia+,bob");
@@ -398,7 +398,7 @@ START_TEST(test_nick_refused)
 
 	(void)rec_user("bob");
 	(void)rec_guest("hidden");
-	rec_joins(alice, "dev", NULL);
+	rec_joins(alice, "dev", (const char *)NULL);
 	ck_assert_int_eq(chat_nick(&R.chat, alice, "alice"), CHAT_NOTHING);
 	ck_assert_int_eq(chat_nick(&R.chat, alice, "BOB"), E_NICK_IN_USE);
 	/* Held by a user not yet visible: taken as well. */
@@ -480,8 +480,8 @@ START_TEST(test_free_is_silent)
 {
 	struct user *alice = rec_user("alice"), *bob = rec_user("bob");
 
-	rec_joins(alice, "dev", NULL);
-	rec_joins(bob, "dev", "ops", NULL);
+	rec_joins(alice, "dev", (const char *)NULL);
+	rec_joins(bob, "dev", "ops", (const char *)NULL);
 	chat_free(&R.chat);
 	rec_expect("GONE dev", "GONE ops");
 	chat_init(&R.chat, &rec_sink, &R, NULL);

@@ -14,10 +14,10 @@ START_TEST(test_say_to_room)
 	struct user *alice = rec_user("alice"), *bob = rec_user("bob");
 	struct user *carol = rec_user("carol"), *dave = rec_user("dave");
 
-	rec_joins(alice, "Dev", NULL);
-	rec_joins(bob, "dev", NULL);
-	rec_joins(carol, "dev", NULL);
-	rec_joins(dave, "ops", NULL);
+	rec_joins(alice, "Dev", (const char *)NULL);
+	rec_joins(bob, "dev", (const char *)NULL);
+	rec_joins(carol, "dev", (const char *)NULL);
+	rec_joins(dave, "ops", (const char *)NULL);
 	ck_assert_int_eq(
 	    chat_say(&R.chat, bob, "DEV", "hi all", 6, 0, NULL), 0);
 	rec_expect("MESSAGE nick=bob user=bob room=Dev text=\"hi all\" "
@@ -41,8 +41,8 @@ START_TEST(test_say_flags)
 	char want[REC_LINE];
 	size_t i;
 
-	rec_joins(alice, "dev", NULL);
-	rec_joins(bob, "dev", NULL);
+	rec_joins(alice, "dev", (const char *)NULL);
+	rec_joins(bob, "dev", (const char *)NULL);
 	for (i = 0; i < sizeof flags / sizeof flags[0]; i++) {
 		rec_clear();
 		ck_assert_int_eq(chat_say(&R.chat, alice, "dev", "x", 1,
@@ -61,7 +61,7 @@ START_TEST(test_say_refused)
 {
 	struct user *alice = rec_user("alice"), *bob = rec_user("bob");
 
-	rec_joins(alice, "dev", NULL);
+	rec_joins(alice, "dev", (const char *)NULL);
 	ck_assert_int_eq(
 	    chat_say(&R.chat, bob, "nowhere", "x", 1, 0, NULL), E_NO_SUCH_ROOM);
 	ck_assert_int_eq(
@@ -75,7 +75,7 @@ START_TEST(test_say_activity)
 {
 	struct user *alice = rec_user("alice");
 
-	rec_joins(alice, "dev", NULL);
+	rec_joins(alice, "dev", (const char *)NULL);
 	alice->active_ms = 1;
 	ck_assert_int_eq(
 	    chat_say(&R.chat, alice, "dev", "x", 1, EV_F_CTCP, NULL), 0);
@@ -241,8 +241,8 @@ START_TEST(test_history_kept)
 	uint64_t ids[3];
 	struct got *g;
 
-	rec_joins(alice, "Dev", NULL);
-	rec_joins(bob, "dev", NULL);
+	rec_joins(alice, "Dev", (const char *)NULL);
+	rec_joins(bob, "dev", (const char *)NULL);
 	ck_assert_int_eq(chat_say(&R.chat, alice, "dev", "one", 3, 0, NULL), 0);
 	ck_assert_int_eq(
 	    chat_say(&R.chat, alice, "dev", "ctcp", 4, EV_F_CTCP, NULL), 0);
@@ -280,7 +280,7 @@ START_TEST(test_history_outlives_room)
 	struct user *alice = rec_user("alice");
 	struct got *g;
 
-	rec_joins(alice, "dev", NULL);
+	rec_joins(alice, "dev", (const char *)NULL);
 	ck_assert_int_eq(chat_say(&R.chat, alice, "dev", "hi", 2, 0, NULL), 0);
 	ck_assert_int_eq(
 	    chat_part(&R.chat, alice, rec_room("dev"), NULL, 0), 0);
@@ -332,7 +332,7 @@ START_TEST(test_ev_time_never_back)
 	ck_assert_int_eq(R.chat.last_ms, later);
 	/* And the core's own events follow it. */
 	R.last_ms = 0;
-	rec_joins(alice, "dev", NULL);
+	rec_joins(alice, "dev", (const char *)NULL);
 	ck_assert_int_eq(chat_say(&R.chat, alice, "dev", "x", 1, 0, NULL), 0);
 	ck_assert_int_eq(R.e[0].time_ms, later);
 	ck_assert_int_eq(R.chat.last_ms, later);

@@ -15,9 +15,9 @@ ops_setup(void)
 	alice = rec_user("alice");
 	bob = rec_user("bob");
 	carol = rec_user("carol");
-	rec_joins(alice, "Dev", NULL);
-	rec_joins(bob, "dev", NULL);
-	rec_joins(carol, "dev", NULL);
+	rec_joins(alice, "Dev", (const char *)NULL);
+	rec_joins(bob, "dev", (const char *)NULL);
+	rec_joins(carol, "dev", (const char *)NULL);
 }
 
 START_TEST(test_topic_set)
@@ -95,7 +95,7 @@ START_TEST(test_kick_refused)
 	struct user *dave = rec_user("dave");
 
 	(void)rec_guest("hidden");
-	rec_joins(dave, "ops", NULL);
+	rec_joins(dave, "ops", (const char *)NULL);
 	ck_assert_int_eq(chat_kick(&R.chat, bob, r, "carol", NULL), E_NOT_OP);
 	ck_assert_int_eq(
 	    chat_kick(&R.chat, dave, r, "carol", NULL), E_NOT_MEMBER);
@@ -148,7 +148,7 @@ START_TEST(test_kick_self_alone)
 {
 	struct user *dave = rec_user("dave");
 
-	rec_joins(dave, "solo", NULL);
+	rec_joins(dave, "solo", (const char *)NULL);
 	ck_assert_int_eq(
 	    chat_kick(&R.chat, dave, rec_room("solo"), "dave", NULL), 0);
 	rec_expect("KICK nick=dave user=dave room=solo target=dave text=\"\" "
@@ -193,7 +193,7 @@ START_TEST(test_op_refused)
 	struct room *r = rec_room("dev");
 	struct user *dave = rec_user("dave");
 
-	rec_joins(dave, "ops", NULL);
+	rec_joins(dave, "ops", (const char *)NULL);
 	ck_assert_int_eq(chat_op(&R.chat, bob, r, "carol", 1), E_NOT_OP);
 	ck_assert_int_eq(chat_op(&R.chat, bob, r, "alice", 0), E_NOT_OP);
 	ck_assert_int_eq(chat_op(&R.chat, dave, r, "bob", 1), E_NOT_MEMBER);
