@@ -226,7 +226,7 @@ irc_try_register(struct irc_session *s)
 		return;
 	if (srv->cfg.password != NULL && !irc_password_ok(s)) {
 		log_info("client %u: wrong password", s->user->id);
-		irc_reply(s, "464", NULL, "Password incorrect");
+		irc_reply_star(s, "464", "Password incorrect");
 		irc_leave(s, EV_QUIT_PASSWORD, NULL,
 		    "Closing Link: password incorrect");
 		return;

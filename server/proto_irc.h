@@ -111,6 +111,9 @@ const char *irc_username(const struct user *);
  */
 void irc_reply(struct irc_session *, const char *code, const char *const *mid,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* The same with "*" for <n> whatever the nick (464). */
+void irc_reply_star(struct irc_session *, const char *code, const char *fmt,
+    ...) __attribute__((format(printf, 3, 4)));
 /* "<code> <n> <param> :<text>", the usual shape. */
 void irc_reply1(struct irc_session *, const char *code, const char *param,
     const char *text);
