@@ -106,11 +106,14 @@ const char *irc_username(const struct user *);
 /*
  * ":S <code> <n> <mid>... :<text>": mid is NULL-terminated (NULL for
  * none); a middle param that cannot be one (empty, spaces, a leading
- * ':') is sent as "*". fmt NULL: no text, the last middle is the last
- * param. The text is cut at a character boundary so the line fits 512.
+ * ':') is sent as "*". The text is cut at a character boundary so the
+ * line fits 512.
  */
 void irc_reply(struct irc_session *, const char *code, const char *const *mid,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* ":S <code> <n> <mid>...", without text: the last middle is last. */
+void irc_reply_mid(
+    struct irc_session *, const char *code, const char *const *mid);
 /* The same with "*" for <n> whatever the nick (464). */
 void irc_reply_star(struct irc_session *, const char *code, const char *fmt,
     ...) __attribute__((format(printf, 3, 4)));
