@@ -258,6 +258,21 @@ irc_cmd_find(const char *name)
 	return NULL;
 }
 
+/* Remove NUL and CR bytes from line[0, len) in place; the new length. */
+static size_t
+irc_strip_nul_cr(char *line, size_t len)
+{
+	size_t i, n = 0;
+
+	if (memchr(line, '\0', len) == NULL && memchr(line, '\r', len) == NULL)
+		return len;
+	for (i = 0; i < len; i++)
+		if (line[i] != '\0' && line[i] != '\r')
+			line[n++] = line[i];
+	line[n] = '\0';
+	return n;
+}
+
 static void
 irc_on_line(struct conn *c, void *owner, char *line, size_t len)
 {
@@ -273,6 +288,9 @@ irc_on_line(struct conn *c, void *owner, char *line, size_t len)
 		irc_on_toolong(c, owner);
 		return;
 	}
+	/* NUL and a CR inside the line are C0 controls like the others:
+	 * removed (irc-v1 §2), not a reason to drop the line. */
+	len = irc_strip_nul_cr(line, len);
 	/* Parse a copy: the command as sent stays in line, for 421. */
 	memcpy(copy, line, len + 1);
 	if (irc_parse(&m, copy, len) == -1)

@@ -183,6 +183,9 @@ START_TEST(test_privmsg_errors)
 	/* One target: a comma makes a name that does not exist. */
 	irct_send(a, "PRIVMSG bob,alice :hi");
 	irct_is(a, ":chatd 401 alice bob,alice :No such nick/channel");
+	/* A NUL or a stray CR is a control like the others: removed. */
+	conn_send_raw(a, "PRIVMSG bob :a\0b\rc\r\n", 20);
+	irct_is(b, ":alice!alice@chatd PRIVMSG bob :abc");
 	/* NOTICE: never any reply. */
 	irct_send(a, "NOTICE");
 	irct_send(a, "NOTICE bob");
