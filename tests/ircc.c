@@ -329,6 +329,8 @@ irc_srv_irc_port(struct srv *s)
 	return ircc_log_port(s->log, 1);
 }
 
+static void ircc_tmp_cleanup(void);
+
 int
 irc_srv_try(struct srv *s, const char *const *args)
 {
@@ -354,13 +356,18 @@ irc_srv_try(struct srv *s, const char *const *args)
 	while (harness_now_ms() < end) {
 		srv_read_log(s, 50);
 		s->port = ircc_log_port(s->log, 0);
-		if (s->port > 0 && (!want_irc || irc_srv_irc_port(s) > 0))
+		if (s->port > 0 && (!want_irc || irc_srv_irc_port(s) > 0)) {
+			/* chatd has read its files: a failed test (which
+			 * ends without exit handlers) leaves none behind. */
+			ircc_tmp_cleanup();
 			return 0;
+		}
 		memset(&si, 0, sizeof si);
 		if (waitid(P_PID, (id_t)s->pid, &si,
 			WEXITED | WNOHANG | WNOWAIT) == 0 &&
 		    si.si_pid == s->pid) {
 			st = srv_stop(s, 0);
+			ircc_tmp_cleanup();
 			return st == 0 ? 256 : st;
 		}
 	}
@@ -395,8 +402,10 @@ ircc_tmp_cleanup(void)
 	int i;
 
 	for (i = 0; i < 4; i++)
-		if (ircc_tmp[i][0] != '\0')
+		if (ircc_tmp[i][0] != '\0') {
 			unlink(ircc_tmp[i]);
+			ircc_tmp[i][0] = '\0';
+		}
 }
 
 const char *

@@ -94,7 +94,8 @@ int irc_srv_try(struct srv *s, const char *const *args);
 /* The port of the --irc-port listener found in the log, or 0. */
 int irc_srv_irc_port(struct srv *s);
 /* Write text to a new temporary file; returns its path (static buffer
- * per call slot 0-3). */
+ * per call slot 0-3). The next irc_srv_start removes it once chatd has
+ * started (and read it). */
 const char *irc_tmpfile(int slot, const char *text);
 
 /* --- connections --- */
@@ -110,6 +111,8 @@ void irc_send(struct ircc *, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Send bytes exactly as given. */
 void irc_send_raw(struct ircc *, const void *p, size_t n);
+/* The same, giving up after ms if the server stops reading: 0 or -1. */
+int irc_send_within(struct ircc *, const void *p, size_t n, int ms);
 
 /* Read one line into ic->m within ms: 1, 0 on timeout, -1 on EOF. */
 int irc_read(struct ircc *, int ms);

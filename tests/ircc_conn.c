@@ -1,6 +1,10 @@
 /* ircc_conn.c: the IRC test client's connections, reads and assertions. */
 #define _DEFAULT_SOURCE
 
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,6 +66,30 @@ irc_send_raw(struct ircc *ic, const void *p, size_t n)
 	/* A write to a connection the server closed is the test's business
 	 * (it reads the EOF next), not a failure here. */
 	(void)conn_send_raw(ic->c, p, n);
+}
+
+int
+irc_send_within(struct ircc *ic, const void *p, size_t n, int ms)
+{
+	struct pollfd pfd = { .fd = ic->c->fd, .events = POLLOUT };
+	const char *b = p;
+	long end = harness_now_ms() + ms;
+	ssize_t w;
+	int left;
+
+	while (n > 0) {
+		left = (int)(end - harness_now_ms());
+		if (left < 0 || poll(&pfd, 1, left) <= 0)
+			return -1;
+		w = send(ic->c->fd, b, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (w == -1 && (errno == EAGAIN || errno == EINTR))
+			continue;
+		if (w <= 0)
+			return -1;
+		b += w;
+		n -= (size_t)w;
+	}
+	return 0;
 }
 
 void

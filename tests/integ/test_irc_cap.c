@@ -294,6 +294,7 @@ START_TEST(test_msgid)
 	irc_send(a, "PART #m :bye");
 	irc_want(b, ":alicia!alice@chatd PART #m :bye");
 	ck_assert(irc_msgid_ok(need_tag(&b->m, "msgid")));
+	irc_want(b, ":chatd MODE #m +o bob"); /* the last operator left */
 	join(a, "#m");
 	irc_want(b, ":alicia!alice@chatd JOIN #m");
 	irc_send(a, "QUIT :q");

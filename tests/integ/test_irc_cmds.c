@@ -35,8 +35,9 @@ START_TEST(test_ping)
 	irc_send(a, "PONG :anything");
 	irc_send(a, "PONG");
 	irc_nothing(a);
-	/* Before registration the same. */
+	/* Before registration the same (PASS first: IRC, and no nick). */
 	u = irc_open(s.port, "unreg");
+	irc_send(u, "PASS x");
 	irc_send(u, "PING");
 	irc_want(u, ":chatd 409 * :" ANY);
 	irc_send(u, "PING early");

@@ -356,6 +356,7 @@ START_TEST(test_unix_socket_both)
 	irc_until(ic, "422");
 	t = conn_open_unix(path);
 	ck_assert(t != NULL);
+	unlink(path); /* connected: a failure leaves nothing behind */
 	conn_send(t, "\n");
 	ck_assert_msg(
 	    conn_expect(t, "welcome to chatd", line, sizeof line, IRC_WAIT),
@@ -363,7 +364,6 @@ START_TEST(test_unix_socket_both)
 	conn_close(t);
 	irc_close(ic);
 	srv_stop_ok(&s);
-	unlink(path);
 }
 END_TEST
 

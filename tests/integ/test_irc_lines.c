@@ -133,8 +133,10 @@ START_TEST(test_size_512)
 	irc_nothing(a);
 	irc_send(a, "PRIVMSG bob :after");
 	irc_want(b, ":alice!alice@chatd PRIVMSG bob :after");
-	/* Before registration the nick is "*". */
+	/* Before registration the nick is "*" (CAP LS first: IRC, no nick). */
 	u = irc_open(s.port, "unreg");
+	irc_send(u, "CAP LS 302");
+	irc_until(u, "CAP");
 	irc_send(u, "PING %s", fill('q', 600));
 	irc_want(u, ":chatd 417 * :" ANY);
 	irc_send(u, "PING ok");

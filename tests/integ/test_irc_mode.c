@@ -1,6 +1,5 @@
 /* test_irc_mode.c: irc-v1 §7, MODE, KICK, LIST and operator succession. */
 #define _DEFAULT_SOURCE
-#include <sys/socket.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -295,20 +294,26 @@ END_TEST
 
 START_TEST(test_list_paced)
 {
-	/* 2000 rooms with 300-byte topics: ~660 KB of 322 lines against a
-	 * 128 KiB --max-queue; a client that reads late is not dropped. */
+	/*
+	 * 2000 rooms with 300-byte topics: ~700 KB of 322 lines against a
+	 * 128 KiB --max-queue; a client that reads late is not dropped and
+	 * gets every room. A limit of this black-box test: on Linux the
+	 * kernel's socket buffers (chatd's send buffer grows to megabytes)
+	 * may absorb the whole list, so a server without pacing can pass
+	 * here too. (A 4 KB receive window does not help: it slows the
+	 * transfer to ~40 KB/s, 17 s, without stopping that growth.)
+	 */
 	static const char *const args[] = { "--rate", "0", "--max-queue",
 		"128K", "-m", "100", NULL };
 	struct srv s;
 	struct ircc *u, *x;
 	char nick[32], list[512], topic[301];
-	int i, j, r, rcv = 4096, n322 = 0;
+	int i, j, r, n322 = 0;
 
 	memset(topic, 't', 300);
 	topic[300] = '\0';
 	irc_srv_start(&s, args);
 	x = irc_user(s.port, "lister");
-	setsockopt(x->c->fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof rcv);
 	for (i = 0; i < 40; i++) {
 		snprintf(nick, sizeof nick, "maker%02d", i);
 		u = irc_user(s.port, nick);
@@ -323,7 +328,7 @@ START_TEST(test_list_paced)
 		irc_sync(u);
 	}
 	irc_send(x, "LIST");
-	usleep(1500 * 1000); /* read nothing for a while */
+	usleep(1000 * 1000); /* read nothing for a while */
 	irc_want(x, ":chatd 321 lister Channel :" ANY);
 	for (;;) {
 		r = irc_read(x, 5000);
@@ -376,6 +381,7 @@ START_TEST(test_succession)
 	ck_assert_int_eq(b->m.nparams, 3);
 	txt_find(t, "-!- ann is now an operator of #s");
 	/* The status ended with its holder: alice comes back plain. */
+	irc_sync(a);
 	irc_send(a, "JOIN #s");
 	irc_want(a, ":alice!alice@chatd JOIN #s");
 	irc_want(a, ":chatd 353 alice = #s :@ann bob alice");

@@ -110,6 +110,7 @@ check_row(struct ircc *ic, const struct row *r, char *errs, size_t len)
 	char g[IRC_LINEMAX], e[IRC_LINEMAX];
 	int i, rd;
 
+	irc_sync(ic); /* what others sent it before is not this row's */
 	irc_send(ic, "%s", r->send);
 	for (i = 0; i < 8 && r->want[i] != NULL; i++) {
 		irc_parse(&w, r->want[i], strlen(r->want[i]));

@@ -119,6 +119,7 @@ START_TEST(test_before_registration)
 
 	irc_srv_start(&s, NULL);
 	ic = irc_open(s.port, "early");
+	irc_send(ic, "PASS x"); /* IRC now (PING is not a first word) */
 	irc_send(ic, "PING first");
 	irc_want(ic, ":chatd PONG chatd :first");
 	for (i = 0; i < sizeof other / sizeof other[0]; i++) {
