@@ -60,6 +60,21 @@ irc_fail_at(const char *f, int l, const char *fmt, ...)
 	ck_abort_msg("%s:%d: %s", f, l, msg);
 }
 
+int
+irc_wait_ms(void)
+{
+	return getenv("VALGRIND") != NULL ? 20000 : 3000;
+}
+
+int
+irc_under_valgrind(const char *test)
+{
+	if (getenv("VALGRIND") == NULL)
+		return 0;
+	fprintf(stderr, "%s: timing checks skipped under valgrind\n", test);
+	return 1;
+}
+
 /* --- the parser --- */
 
 int

@@ -107,13 +107,16 @@ START_TEST(test_join)
 	ck_assert(conn_next_is(b, "-!- alice has left #lobby", WAIT));
 	ck_assert(conn_next_is(c, "-!- alice has left #lobby", WAIT));
 	/* The operator left: the longest present member takes over. */
-	ck_assert(conn_next_is(b, "-!- bob is now an operator of #lobby", WAIT));
-	ck_assert(conn_next_is(c, "-!- bob is now an operator of #lobby", WAIT));
+	ck_assert(
+	    conn_next_is(b, "-!- bob is now an operator of #lobby", WAIT));
+	ck_assert(
+	    conn_next_is(c, "-!- bob is now an operator of #lobby", WAIT));
 	/* With '#'. */
 	join(b, "bob", "#dev");
 	ck_assert(conn_next_is(a, "-!- bob has joined #dev", WAIT));
 	ck_assert(conn_next_is(c, "-!- bob has left #lobby", WAIT));
-	ck_assert(conn_next_is(c, "-!- carol is now an operator of #lobby", WAIT));
+	ck_assert(
+	    conn_next_is(c, "-!- carol is now an operator of #lobby", WAIT));
 	reply(c, "/rooms\n", "-!- 2 rooms: #dev (2), #lobby (1)");
 	/* Messages stay in their room. */
 	conn_send(a, "in dev\n");
@@ -277,14 +280,17 @@ START_TEST(test_quit)
 	ck_assert(conn_eof(a, WAIT));
 	ck_assert(conn_next_is(b, "-!- alice has quit (bye)", WAIT));
 	ck_assert(conn_next_is(c, "-!- alice has quit (bye)", WAIT));
-	ck_assert(conn_next_is(b, "-!- bob is now an operator of #lobby", WAIT));
-	ck_assert(conn_next_is(c, "-!- bob is now an operator of #lobby", WAIT));
+	ck_assert(
+	    conn_next_is(b, "-!- bob is now an operator of #lobby", WAIT));
+	ck_assert(
+	    conn_next_is(c, "-!- bob is now an operator of #lobby", WAIT));
 	ck_assert(conn_quiet(b, QUIET));
 	reply(b, "/quit off to lunch (back at 2)\n", "-!- bye");
 	ck_assert(conn_eof(b, WAIT));
 	ck_assert(conn_next_is(
 	    c, "-!- bob has quit (off to lunch (back at 2))", WAIT));
-	ck_assert(conn_next_is(c, "-!- carol is now an operator of #lobby", WAIT));
+	ck_assert(
+	    conn_next_is(c, "-!- carol is now an operator of #lobby", WAIT));
 	reply(c, "/who\n", "-!- 1 user in #lobby: @carol");
 	conn_close(a);
 	conn_close(b);

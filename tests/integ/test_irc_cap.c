@@ -188,6 +188,8 @@ START_TEST(test_server_time)
 	ck_assert_msg(irc_time_ok(t1), "bad time %s", t1);
 	m = irc_want(c, ":alice!alice@chatd PRIVMSG #t :hi");
 	ck_assert_str_eq(need_tag(m, "time"), t1);
+	/* After the tags, the same bytes for every IRC recipient. */
+	ck_assert_str_eq(b->m.line + b->m.tagsec, c->m.line + c->m.tagsec);
 	/* Every event line carries one; numerics, PONG and CAP none. */
 	irc_send(a, "NOTICE #t :n");
 	irc_send(a, "TOPIC #t :top");
@@ -212,6 +214,7 @@ START_TEST(test_server_time)
 	join(c, "#t");
 	irc_want(b, ":carol!carol@chatd JOIN #t");
 	irc_send(c, "QUIT");
+	no_tags(irc_want(c, "ERROR :" ANY));
 	irc_want(b, ":carol!carol@chatd QUIT :Client Quit");
 	ck_assert(irc_time_ok(need_tag(&b->m, "time")));
 	irc_send(b, "WHOIS bob");

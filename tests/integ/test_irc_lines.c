@@ -105,6 +105,7 @@ START_TEST(test_size_512)
 {
 	/* --max-line governs plain text only: 100 here must not matter. */
 	static const char *const args[] = { "--max-line", "100", NULL };
+	static const char *const big[] = { "--max-line", "8192", NULL };
 	struct srv s;
 	struct ircc *a, *b, *u;
 	struct irc_msg *m;
@@ -141,6 +142,13 @@ START_TEST(test_size_512)
 	irc_want(u, ":chatd 417 * :" ANY);
 	irc_send(u, "PING ok");
 	irc_want(u, ":chatd PONG chatd :ok");
+	srv_stop_ok(&s);
+	/* Nor does a larger --max-line let a longer IRC line in. */
+	irc_srv_start(&s, big);
+	a = irc_user(s.port, "alice");
+	irc_send(a, "PRIVMSG alice :%sy", text);
+	irc_want(a, ":chatd 417 alice :" ANY);
+	irc_nothing(a);
 	srv_stop_ok(&s);
 }
 END_TEST

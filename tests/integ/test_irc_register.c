@@ -297,6 +297,7 @@ START_TEST(test_burst_history_option)
 	static const char *const fifty[] = { "--history", "50", NULL };
 	struct srv s;
 	struct ircc *ic;
+	struct conn *t;
 	int st;
 
 	if ((st = irc_srv_try(&s, fifty)) != 0) {
@@ -327,6 +328,14 @@ START_TEST(test_burst_history_option)
 	irc_want(ic,
 	    ":chatd CAP h0 LS :batch echo-message message-tags "
 	    "multi-prefix server-time userhost-in-names");
+	/* Nothing replayed after a JOIN, even with server-time. */
+	t = txt_login(s.port, "ann");
+	txt_send(t, "said before");
+	txt_sync(t);
+	ic = irc_register(s.port, "st", "server-time", NULL);
+	irc_send(ic, "JOIN #lobby");
+	irc_until(ic, "366");
+	irc_nothing(ic);
 	srv_stop_ok(&s);
 }
 END_TEST
