@@ -98,7 +98,9 @@ START_TEST(test_clean_irc_to_irc)
 		irc_want(
 		    b, ":alice!alice@chatd PRIVMSG bob :%s", irc_cases[i].want);
 	}
-	/* NUL is a C0 character too. */
+	/* NUL is a C0 character too: removed, the line kept (reading: §2's
+	 * removal applies to it as to the others; nothing says a line with
+	 * NUL is dropped). */
 	irc_send_raw(a, "PRIVMSG bob :a\0b\r\n", 18);
 	irc_want(b, ":alice!alice@chatd PRIVMSG bob :ab");
 	srv_stop_ok(&s);

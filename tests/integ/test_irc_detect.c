@@ -97,6 +97,8 @@ START_TEST(test_irc_first_replies)
 	irc_send(ic, "PASS");
 	irc_want(ic, ":chatd 461 * PASS :" ANY);
 	irc_close(ic);
+	/* Reading: subcommands are case-insensitive like commands, since §1
+	 * gives "cap ls 302" as an IRC first line. */
 	ic = irc_open(s.port, "lower cap ls");
 	irc_send(ic, "cap ls 302");
 	irc_want(ic, ":chatd CAP * LS :" ANY);
@@ -107,7 +109,10 @@ END_TEST
 
 START_TEST(test_text_first_lines)
 {
-	/* Anything else is plain text, and is then the first text line. */
+	/* Anything else is plain text, and is then the first text line.
+	 * Reading: "followed by a space" is literal, so NICK and a TAB is
+	 * text; a line that starts with tags or a source does not "begin
+	 * with" a word either. */
 	static const char *first[] = { "hello", "NICKNAME bob", "CAPS lock",
 		"PASSWORD x", "USERS", "NICK\tbob", "nickbob", "ping x",
 		"PRIVMSG #lobby :hi", "JOIN #lobby", "QUIT", "@a=b NICK x",

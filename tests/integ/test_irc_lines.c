@@ -330,6 +330,9 @@ START_TEST(test_relay_cut)
 }
 END_TEST
 
+/* Reading of "as many PRIVMSG lines ... as needed": the fewest, so each
+ * part but the last as long as the 512 bytes and a character boundary
+ * allow; this is that count. */
 /* The number of parts a greedy split of text into lines of header hdr
  * (and around, e.g. the ACTION's \x01s) of at most 512 bytes needs. */
 static int

@@ -171,6 +171,7 @@ START_TEST(test_text_leaves)
 	struct conn *t;
 	struct linger lg = { 1, 0 };
 
+	/* Reading: a reset shows as "Connection reset", §9's word for it. */
 	mix_start(&m, NULL);
 	txt_send(m.ann, "/quit bye now");
 	irc_want(m.bob, ":ann!ann@chatd QUIT :Quit: bye now");

@@ -134,7 +134,8 @@ START_TEST(test_whois)
 	irc_send(b, "AWAY :lunch");
 	irc_until(b, "306");
 	irc_sync(a);
-	/* In order: 311, 319, 312, 301, 317, 318. */
+	/* In order: 311, 319, 312, 301, 317, 318. Reading: 319 lists the
+	 * rooms in the order joined (§10 gives no order). */
 	irc_send(a, "WHOIS bob");
 	irc_want(a, ":chatd 311 alice bob bob chatd * :Real bob");
 	irc_want(a, ":chatd 319 alice bob :@#a #b");
@@ -307,7 +308,8 @@ START_TEST(test_userhost_ison)
 	txt_login(s.port, "ann");
 	irc_send(b, "AWAY :a");
 	irc_until(b, "306");
-	/* Up to 5 nicks; the unknown left out; the sixth ignored. */
+	/* Up to 5 nicks; the unknown left out. Reading: a sixth is ignored,
+	 * not an error. */
 	irc_send(x, "USERHOST alice bob ann nobody carol dave");
 	irc_want(x,
 	    ":chatd 302 x :alice=+alice@chatd bob=-bob@chatd "

@@ -16,7 +16,9 @@
 	"NETWORK=chatd SAFELIST TARGMAX=JOIN:,PART:,NAMES:1," \
 	"WHOIS:1,PRIVMSG:1,NOTICE:1,TAGMSG:1,KICK:1"
 
-/* chatd's version as "chatd -V" prints it ("chatd 1.0.0" -> "1.0.0"). */
+/* chatd's version as "chatd -V" prints it ("chatd 1.0.0" -> "1.0.0").
+ * Reading: §11 shows chatd-1.0, an example; 004 and 351 must carry the
+ * version -V prints, whatever it is. */
 static void
 chatd_version(char *out, size_t len)
 {
