@@ -359,13 +359,13 @@ START_TEST(test_unix_socket_both)
 	ck_assert_msg(srv_log_has(&s, path, IRC_WAIT),
 	    "chatd never logged listening on %s", path);
 	ic = irc_open_unix(path, "unix-irc");
+	t = conn_open_unix(path);
+	unlink(path); /* both connected: a failure leaves nothing behind */
+	ck_assert(t != NULL);
 	irc_send(ic, "NICK alice");
 	irc_send(ic, "USER alice 0 * :A");
 	irc_want(ic, ":chatd 001 alice :" ANY);
 	irc_until(ic, "422");
-	t = conn_open_unix(path);
-	ck_assert(t != NULL);
-	unlink(path); /* connected: a failure leaves nothing behind */
 	conn_send(t, "\n");
 	ck_assert_msg(
 	    conn_expect(t, "welcome to chatd", line, sizeof line, IRC_WAIT),
