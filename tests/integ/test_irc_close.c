@@ -48,6 +48,7 @@ START_TEST(test_keepalive_long)
 	struct srv s;
 	struct ircc *idle, *live;
 	struct conn *t;
+	char late[512] = "";
 	long t0, d;
 	int r;
 
@@ -85,13 +86,16 @@ START_TEST(test_keepalive_long)
 	 * its PONG, while idle is still waiting to be closed. */
 	irc_until(live, "PING"); /* source or not, as idle's */
 	irc_send(live, "PONG :irc.long");
+	/* Checked at the end, so the rest of the four minutes still runs. */
 	r = irc_read(live, 100 * 1000);
 	d = harness_now_ms() - t0;
-	ck_assert_msg(r == 1 && strcmp(live->m.command, "PING") == 0,
-	    "live: want its second PING about 180 s in, got %s after %ld ms",
-	    r == 1 ? live->m.line : "nothing", d);
-	ck_assert_msg(d >= 170 * 1000, "live's second PING after %ld ms", d);
-	irc_send(live, "PONG :irc.long");
+	if (r != 1 || strcmp(live->m.command, "PING") != 0 || d < 170 * 1000)
+		snprintf(late, sizeof late,
+		    "live: want its second PING about 180 s in (90 s after its "
+		    "PONG), got %s after %ld ms",
+		    r == 1 ? live->m.line : "nothing", d);
+	else
+		irc_send(live, "PONG :irc.long");
 	/* 120 s after its PING: ERROR, closed; the room sees why. */
 	r = irc_read(idle, 40 * 1000);
 	d = harness_now_ms() - t0;
@@ -107,6 +111,7 @@ START_TEST(test_keepalive_long)
 	/* Text connections are never pinged. */
 	txt_quiet(t, 0);
 	srv_stop_ok(&s);
+	ck_assert_msg(late[0] == '\0', "%s", late);
 }
 END_TEST
 
