@@ -92,7 +92,7 @@ START_TEST(test_keepalive_long)
 	if (r != 1 || strcmp(live->m.command, "PING") != 0 || d < 170 * 1000)
 		snprintf(late, sizeof late,
 		    "live: want its second PING about 180 s in (90 s after its "
-		    "PONG), got %s after %ld ms",
+		    "PONG), got %.200s after %ld ms",
 		    r == 1 ? live->m.line : "nothing", d);
 	else
 		irc_send(live, "PONG :irc.long");
