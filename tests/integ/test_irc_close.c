@@ -107,7 +107,7 @@ START_TEST(test_keepalive_long)
 	irc_want(live, ":idle!idle@chatd QUIT :Ping timeout: 210 seconds");
 	irc_want(live, ":irc.long MODE #k +o live"); /* its operator left */
 	irc_send(live, "PING alive");
-	irc_want(live, ":irc.long PONG irc.long :alive");
+	irc_find(live, ":irc.long PONG irc.long :alive"); /* past a late PING */
 	/* Text connections are never pinged. */
 	txt_quiet(t, 0);
 	srv_stop_ok(&s);
