@@ -61,6 +61,8 @@ struct irc_session {
 	enum ev_quit why;        /* for the log, when the connection goes */
 	int64_t last_ms;         /* loop clock: its last line */
 	int64_t ping_ms;         /* loop clock: the keepalive PING */
+	uint64_t lines;          /* lines received (too long ones too) */
+	uint64_t ping_lines;     /* lines received when it was pinged */
 	const char *verb;        /* the command being handled, as sent */
 	struct loop_timer login; /* registration deadline */
 	struct loop_timer alive; /* keepalive */

@@ -206,17 +206,42 @@ START_TEST(test_keepalive)
 	pass();
 	peer_quiet(&a);
 	peer_quiet(&b);
-	/* At 307 s: alice's next PING (quiet since 151 s); bob, pinged at
-	 * 186 s and silent since, is gone, and alice is told why. */
-	loop_skew(srv.loop, 91000);
+	/* At 277 s: alice's next PING (quiet since 151 s); bob, pinged at
+	 * 186 s, still has till 306 s. */
+	loop_skew(srv.loop, 61000);
+	pass();
+	peer_is(&a, "PING :chatd");
+	peer_quiet(&b);
+	/* At 307 s bob, silent since, is gone, and alice is told why. */
+	loop_skew(srv.loop, 30000);
 	pass();
 	peer_is(&b, "ERROR :Closing Link: Ping timeout");
 	peer_closed(&b);
-	peer_is(&a, "PING :chatd");
 	peer_is(&a, ":bob!bob@chatd QUIT :Ping timeout: 210 seconds");
 	peer_quiet(&a);
 	peer_close(&a);
 	peer_close(&b);
+}
+END_TEST
+
+/* A client that answers at once is pinged again 90 s after its answer,
+ * not when the 120 s it was given run out. */
+START_TEST(test_keepalive_answered)
+{
+	struct peer c;
+
+	reg(&c, "carol");
+	loop_skew(srv.loop, CHATD_IRC_PING_IDLE_MS + 500);
+	pass();
+	peer_is(&c, "PING :chatd");
+	peer_send(&c, "PONG :chatd\r\n");
+	loop_skew(srv.loop, CHATD_IRC_PING_IDLE_MS - 1000);
+	pass();
+	peer_quiet(&c);
+	loop_skew(srv.loop, 1500);
+	pass();
+	peer_is(&c, "PING :chatd");
+	peer_close(&c);
 }
 END_TEST
 
@@ -304,6 +329,7 @@ test_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_keepalive);
+	tcase_add_test(tc, test_keepalive_answered);
 	tcase_add_test(tc, test_registration_timeout);
 	tcase_add_test(tc, test_list_drained);
 	suite_add_tcase(s, tc);
