@@ -248,6 +248,15 @@ START_TEST(test_messages_and_echo)
 	ck_assert_str_eq(id1, id2);
 	irct_nothing(a);
 	/* The echo: as recipients see it, same time and msgid. */
+	/* An ACTION without text, with or without its closing \001. */
+	irct_send(e, "PRIVMSG #dev :\001ACTION\001");
+	irct_is(a, ":eve!eve@chatd PRIVMSG #dev :\001ACTION\001");
+	irct_find(b, "ACTION");
+	irct_find(e, "ACTION");
+	irct_send(e, "PRIVMSG #dev :\001ACTION");
+	irct_is(a, ":eve!eve@chatd PRIVMSG #dev :\001ACTION\001");
+	irct_find(b, "ACTION");
+	irct_find(e, "ACTION");
 	irct_send(e, "PRIVMSG #dev :\001ACTION waves\001");
 	irct_is(a, ":eve!eve@chatd PRIVMSG #dev :\001ACTION waves\001");
 	tagged(b, ":eve!eve@chatd PRIVMSG #dev :\001ACTION waves\001", t1, id1);
