@@ -5,7 +5,8 @@
  * change how an event looks). It knows no sockets: it talks to its
  * connection through conn.h.
  *
- * proto_irc.c: a session's life, registration, CAP, dispatch
+ * proto_irc.c: a session's life, registration, dispatch
+ * irc_cap.c: CAP
  * irc_cmd.c: PING, NICK, QUIT, PRIVMSG, NOTICE, TAGMSG, AWAY
  * irc_query.c: WHO, WHOIS, WHOWAS, USERHOST, ISON, MOTD, LUSERS, TIME,
  *     VERSION, and the welcome burst
@@ -133,6 +134,8 @@ size_t irc_clean(char *out, const char *text, size_t len);
  * the session then left. */
 char *irc_clean_param(struct irc_session *, const char *param);
 
+/* irc_cap.c */
+irc_cmd_fn irc_cmd_cap;
 /* irc_cmd.c */
 irc_cmd_fn irc_cmd_ping, irc_cmd_pong, irc_cmd_nick, irc_cmd_quit;
 irc_cmd_fn irc_cmd_privmsg, irc_cmd_notice, irc_cmd_tagmsg, irc_cmd_away;
