@@ -41,7 +41,10 @@ enum {
 	OPT_HISTORY,
 	OPT_REPLAY,
 	OPT_HISTORY_MEMORY,
-	OPT_UDP
+	OPT_UDP,
+	OPT_IRC_PORT,
+	OPT_SERVER_NAME,
+	OPT_MOTD
 };
 
 static const struct option main_options[] = { { "port", required_argument, NULL,
@@ -61,6 +64,9 @@ static const struct option main_options[] = { { "port", required_argument, NULL,
 	{ "replay", required_argument, NULL, OPT_REPLAY },
 	{ "history-memory", required_argument, NULL, OPT_HISTORY_MEMORY },
 	{ "udp", no_argument, NULL, OPT_UDP },
+	{ "irc-port", required_argument, NULL, OPT_IRC_PORT },
+	{ "server-name", required_argument, NULL, OPT_SERVER_NAME },
+	{ "motd", required_argument, NULL, OPT_MOTD },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' }, { "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 } };
@@ -92,7 +98,8 @@ main_max_clients(enum loop_backend b, int extra)
 static int
 main_extra_fds(const struct config *cfg)
 {
-	return (cfg->udp != 0) + (cfg->io == LOOP_EPOLL);
+	return (cfg->udp != 0) + (cfg->irc_port != NULL) +
+	    (cfg->io == LOOP_EPOLL);
 }
 
 static void
@@ -106,6 +113,13 @@ main_usage(FILE *f)
 	    "  -b, --bind ADDR          address to listen on (default: all, IPv4+IPv6)\n");
 	fprintf(f,
 	    "      --unix PATH          also listen on a Unix-domain socket\n");
+	fprintf(f,
+	    "      --irc-port PORT      also listen for IRC only (0 picks a free port)\n");
+	fprintf(f,
+	    "      --server-name NAME   the name IRC clients see (default %s)\n",
+	    CHATD_SERVER_NAME);
+	fprintf(f,
+	    "      --motd FILE          IRC's message of the day, read at start-up\n");
 	fprintf(
 	    f, "      --io BACKEND         select (default), poll or epoll\n");
 	fprintf(f,
@@ -225,6 +239,37 @@ main_strdup(const char *s)
 	return p;
 }
 
+/* --server-name: 1..CHATD_SERVER_NAME_MAX of [A-Za-z0-9.-]. */
+static const char *
+main_server_name(const char *s)
+{
+	size_t n = strspn(s,
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-");
+
+	if (n == 0 || s[n] != '\0' || n > CHATD_SERVER_NAME_MAX)
+		main_usage_error("invalid value '%s' for --server-name "
+				 "(expected 1 to %d letters, digits, '.' or "
+				 "'-')",
+		    s, CHATD_SERVER_NAME_MAX);
+	return s;
+}
+
+/* The MOTD: the whole file, read once. */
+static char *
+main_read_motd(const char *path)
+{
+	char *motd;
+
+	if ((motd = conf_read_file(path, CHATD_MOTD_MAX)) == NULL) {
+		fprintf(stderr, "chatd: cannot read MOTD file %s: %s\n", path,
+		    errno == EFBIG      ? "larger than 64 KiB" :
+			errno == EINVAL ? "it holds a NUL byte" :
+					  strerror(errno));
+		exit(1);
+	}
+	return motd;
+}
+
 /* The password: the first line of path. */
 static char *
 main_read_password(const char *path)
@@ -248,6 +293,7 @@ static void
 main_parse(int argc, char **argv, struct config *cfg)
 {
 	const char *password_file = NULL, *max_clients = NULL, *env;
+	const char *motd = NULL;
 	int ch, level = LOG_INFO;
 
 	opterr = 0;
@@ -260,6 +306,16 @@ main_parse(int argc, char **argv, struct config *cfg)
 			break;
 		case 'b':
 			cfg->bind = optarg;
+			break;
+		case OPT_IRC_PORT:
+			main_number("--irc-port", optarg, 0, 65535, 0);
+			cfg->irc_port = optarg;
+			break;
+		case OPT_SERVER_NAME:
+			cfg->server_name = main_server_name(optarg);
+			break;
+		case OPT_MOTD:
+			motd = optarg;
 			break;
 		case 'm':
 			max_clients = optarg;
@@ -342,6 +398,8 @@ main_parse(int argc, char **argv, struct config *cfg)
 	if (max_clients != NULL)
 		main_set_max_clients(cfg, max_clients);
 	log_set_level(level);
+	if (motd != NULL)
+		cfg->motd = main_read_motd(motd);
 	if (password_file != NULL) {
 		cfg->password = main_read_password(password_file);
 		cfg->password_file = password_file;
@@ -424,6 +482,7 @@ main(int argc, char **argv)
 		.history = CHATD_HISTORY,
 		.replay = CHATD_REPLAY,
 		.history_memory = CHATD_HISTORY_MEMORY,
+		.server_name = CHATD_SERVER_NAME,
 	};
 	struct server srv;
 	const char *cause = "unknown error";
@@ -435,6 +494,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "chatd: cannot set up signals: %s\n",
 		    strerror(errno));
 		free(cfg.password);
+		free(cfg.motd);
 		return 1;
 	}
 	if (server_init(&srv, &cfg, main_sig_pipe[0], &cause) == -1) {
@@ -442,6 +502,7 @@ main(int argc, char **argv)
 		    cfg.bind != NULL ? cfg.bind : "*", cfg.port, cause);
 		server_free(&srv);
 		free(cfg.password);
+		free(cfg.motd);
 		return 1;
 	}
 	if (cfg.password != NULL)
@@ -449,6 +510,7 @@ main(int argc, char **argv)
 	rv = server_run(&srv);
 	server_free(&srv);
 	free(cfg.password);
+	free(cfg.motd);
 	close(main_sig_pipe[0]);
 	close(main_sig_pipe[1]);
 	return rv == 0 ? 0 : 1;

@@ -69,7 +69,13 @@ fx_login(struct fx *fx, const char *nick)
 struct conn *
 fx_open(struct fx *fx)
 {
-	return fx_adopt(fx, conn_open(fx->port));
+	struct conn *c = fx_adopt(fx, conn_open(fx->port));
+
+	/* An empty line first: plain text at once, without the 500 ms a
+	 * silent connection waits to be told from IRC (chatd-v2 §1); v1
+	 * ignores empty lines. Tests of that wait use conn_open. */
+	conn_send(c, "\n");
+	return c;
 }
 
 void

@@ -37,7 +37,8 @@ void fx_start_with(struct fx *, const char *const *args,
 /* Hand c to the fixture, to be closed by fx_stop; the test fails if c
  * is NULL. Returns c. */
 struct conn *fx_adopt(struct fx *, struct conn *);
-/* login_ok(port, nick) and conn_open(port), adopted. */
+/* login_ok(port, nick), and conn_open(port) that then sends an empty line
+ * (so it is plain text at once), adopted. */
 struct conn *fx_login(struct fx *, const char *nick);
 struct conn *fx_open(struct fx *);
 /* A new connection is refused: its one line is exactly error (a body,

@@ -48,10 +48,12 @@ START_TEST(test_say_flags)
 		ck_assert_int_eq(chat_say(&R.chat, alice, "dev", "x", 1,
 				     flags[i], "+draft/reply=abc"),
 		    0);
+		/* alice is on IRC: her messages say so (EV_F_IRC), so IRC
+		 * recipients cut rather than split them. */
 		snprintf(want, sizeof want,
 		    "MESSAGE nick=alice user=al room=dev text=\"x\" "
 		    "tags=+draft/reply=abc flags=%#x @room(dev) -> alice+,bob",
-		    flags[i]);
+		    flags[i] | EV_F_IRC);
 		rec_expect(want);
 	}
 }
@@ -148,7 +150,8 @@ START_TEST(test_tell_away)
 	rec_clear();
 	ck_assert_int_eq(chat_tell(&R.chat, alice, "bob", "hi", 2, 0, NULL), 0);
 	snprintf(want, sizeof want,
-	    "REPLY nick=bob text=\"at lunch\" code=%d @user(alice) -> alice+",
+	    "REPLY nick=bob target=alice text=\"at lunch\" code=%d "
+	    "@user(alice) -> alice+",
 	    R_AWAY);
 	rec_expect("MESSAGE nick=alice user=alice target=bob text=\"hi\" "
 		   "@user(bob) -> bob",
