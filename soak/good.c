@@ -31,6 +31,7 @@ struct soak_good {
 	uint64_t next[SOAK_MAX_GOOD];
 	uint64_t delivered;
 	uint64_t gaps, dups, corrupt;
+	int replay; /* inside a history replay block */
 };
 
 /* Pieces of the padding: ASCII, spaces, and multi-byte UTF-8. */
@@ -238,6 +239,18 @@ good_line(struct soak *s, struct sconn *c, char *line, size_t len)
 	if ((text = soak_unstamp(line, len)) == NULL) {
 		soak_violation(s, c, "%s: line without a time stamp: %.80s",
 		    g->nick, line);
+		return;
+	}
+	/* history-v1 §2: what the room said before this client joined
+	 * (the warm-up's clients, under the same nicks) is not part of
+	 * the run; the block is skipped whole. */
+	if (strncmp(text, "-!- last ", 9) == 0 && strstr(text, " in #") != NULL) {
+		g->replay = 1;
+		return;
+	}
+	if (g->replay) {
+		if (strcmp(text, "-!- end of history") == 0)
+			g->replay = 0;
 		return;
 	}
 	if (text[0] == '<' && (end = strstr(text, "> ")) != NULL) {
