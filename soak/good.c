@@ -244,7 +244,8 @@ good_line(struct soak *s, struct sconn *c, char *line, size_t len)
 	/* history-v1 §2: what the room said before this client joined
 	 * (the warm-up's clients, under the same nicks) is not part of
 	 * the run; the block is skipped whole. */
-	if (strncmp(text, "-!- last ", 9) == 0 && strstr(text, " in #") != NULL) {
+	if (strncmp(text, "-!- last ", 9) == 0 &&
+	    strstr(text, " in #") != NULL) {
 		g->replay = 1;
 		return;
 	}
