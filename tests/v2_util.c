@@ -180,3 +180,22 @@ v2_show(const char *p, size_t n)
 	out[o] = '\0';
 	return out;
 }
+
+void
+v2_sync(struct conn *c)
+{
+	char line[8192];
+	const char *b;
+	long end = harness_now_ms() + V2_WAIT;
+
+	ck_assert(conn_send(c, "/who\n") == 0);
+	while (harness_now_ms() < end) {
+		ck_assert_msg(conn_line(c, line, sizeof line, V2_WAIT) >= 0,
+		    "no /who reply to sync on");
+		b = v2_body(line);
+		if (strncmp(b, "-!- ", 4) == 0 && b[4] >= '0' && b[4] <= '9' &&
+		    strstr(b, " user") != NULL && strstr(b, " in #") != NULL)
+			return;
+	}
+	ck_abort_msg("no /who reply to sync on");
+}

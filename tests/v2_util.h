@@ -27,6 +27,9 @@ void v2_reply(struct conn *, const char *line, const char *want);
 void v2_next(struct conn *, const char *who, const char *want);
 /* /join room as nick; skips c's lines up to its own join notice. */
 void v2_join(struct conn *, const char *nick, const char *room);
+/* Send /who and skip c's lines up to its reply: everything the server
+ * queued for c before it is gone. */
+void v2_sync(struct conn *);
 /* Read and discard lines until none comes for ms. */
 void v2_drain(struct conn *, int ms);
 /*
