@@ -225,7 +225,7 @@ static const char *const bad_sets[][3] = {
 START_TEST(test_new_options_bad)
 {
 	const char *const *b = bad_sets[_i];
-	const char *args[6] = { "-p", "0", "-b", "127.0.0.1" };
+	const char *args[7] = { "-p", "0", "-b", "127.0.0.1" };
 	struct srv s;
 	char first[512];
 	int st, n = 4, lines = 0;

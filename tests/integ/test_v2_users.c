@@ -123,6 +123,7 @@ START_TEST(test_whois)
 	    "PRODUCT? 3 s without a message (one /who): idle %lds", w.idle);
 	/* A message resets idle, not connected. */
 	conn_send(b, "hello dev\n");
+	v2_sync(b); /* bob's message is through */
 	whois(a, "BOB", &w); /* found ignoring case */
 	ck_assert_str_eq(w.nick, "bob");
 	ck_assert_msg(w.idle <= 1 && w.connected >= 3,
