@@ -189,6 +189,40 @@ START_TEST(test_kick_from_lobby)
 }
 END_TEST
 
+/* #lobby's topic reaches whoever arrives there: on connecting (after the
+ * welcome) and when kicked into it (after the join notice). */
+START_TEST(test_lobby_topic_on_arrival)
+{
+	struct srv s;
+	struct conn *d, *a, *b;
+	const char *topic = "-!- topic of #lobby: lobby rules (set by dave)";
+
+	srv_start_ok(&s, NULL);
+	d = v2_login(s.port, "dave");
+	conn_send(d, "/topic lobby rules\n");
+	v2_next(d, "dave", "-!- dave set the topic of #lobby: lobby rules");
+	a = conn_open(s.port);
+	ck_assert_ptr_nonnull(a);
+	ck_assert(
+	    conn_expect(a, "-!- welcome to chatd, guest", NULL, 0, V2_WAIT));
+	v2_next(a, "guest", topic);
+	conn_send(a, "/nick alice\n/join dev\n");
+	ck_assert(
+	    conn_expect(a, "-!- alice has joined #dev", NULL, 0, V2_WAIT));
+	b = v2_login(s.port, "bob");
+	v2_join(b, "bob", "dev");
+	v2_sync(a);
+	conn_send(a, "/kick bob\n");
+	v2_next(b, "bob", "-!- bob was kicked from #dev by alice");
+	v2_next(b, "bob", "-!- bob has joined #lobby");
+	v2_next(b, "bob", topic);
+	conn_close(a);
+	conn_close(b);
+	conn_close(d);
+	srv_stop_ok(&s);
+}
+END_TEST
+
 /* Read the lines of /list from c: want[] in order, then nothing. */
 static void
 want_list(struct conn *c, const char *const *want)
@@ -261,6 +295,7 @@ test_suite(void)
 	tcase_add_test(tc, test_topic);
 	tcase_add_test(tc, test_kick);
 	tcase_add_test(tc, test_kick_from_lobby);
+	tcase_add_test(tc, test_lobby_topic_on_arrival);
 	tcase_add_test(tc, test_list);
 	suite_add_tcase(s, tc);
 	return s;

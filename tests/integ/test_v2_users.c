@@ -123,12 +123,23 @@ START_TEST(test_whois)
 	    "PRODUCT? 3 s without a message (one /who): idle %lds", w.idle);
 	/* A message resets idle, not connected. */
 	conn_send(b, "hello dev\n");
-	v2_sync(b); /* bob's message is through */
+	v2_sync(b);          /* bob's message is through */
 	whois(a, "BOB", &w); /* found ignoring case */
 	ck_assert_str_eq(w.nick, "bob");
 	ck_assert_msg(w.idle <= 1 && w.connected >= 3,
 	    "PRODUCT? after a message: idle %lds, connected %lds", w.idle,
 	    w.connected);
+	/* A private message and an action are messages too. */
+	usleep(2200000);
+	conn_send(b, "/msg alice psst\n");
+	v2_next(a, "alice", "*bob* psst");
+	whois(a, "bob", &w);
+	ck_assert_msg(w.idle <= 1, "PRODUCT? after a /msg: idle %lds", w.idle);
+	usleep(2200000);
+	conn_send(b, "/me waves\n");
+	v2_sync(b);
+	whois(a, "bob", &w);
+	ck_assert_msg(w.idle <= 1, "PRODUCT? after a /me: idle %lds", w.idle);
 	whois(a, "alice", &w);
 	ck_assert_str_eq(w.nick, "alice");
 	ck_assert_str_eq(w.rooms, "#lobby");
