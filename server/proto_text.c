@@ -153,8 +153,10 @@ text_quit(struct text_session *s, enum ev_quit why, const char *reason)
 	loop_timer_stop(s->srv->loop, &s->login);
 	chat_quit(&s->srv->chat, s->user, why, reason);
 	s->srv->stats.quits[why]++;
+	/* A kick's reason names who kicked; a /quit's own words stay out
+	 * of the log. */
 	log_info("client %u (%s) disconnected: %s", s->user->id, s->user->nick,
-	    render_quit_reason(why, NULL));
+	    render_quit_reason(why, why == EV_QUIT_KICKED ? reason : NULL));
 }
 
 void
