@@ -118,3 +118,36 @@ conf_first_line(const char *path, char *out, size_t outlen)
 	out[strcspn(out, "\r\n")] = '\0';
 	return 0;
 }
+
+char *
+conf_read_file(const char *path, size_t max)
+{
+	FILE *f;
+	char *p;
+	size_t n;
+	int saved;
+
+	if ((f = fopen(path, "r")) == NULL)
+		return NULL;
+	if ((p = malloc(max + 2)) == NULL) {
+		fclose(f);
+		errno = ENOMEM;
+		return NULL;
+	}
+	n = fread(p, 1, max + 1, f);
+	if (ferror(f)) {
+		saved = errno;
+		fclose(f);
+		free(p);
+		errno = saved != 0 ? saved : EIO;
+		return NULL;
+	}
+	fclose(f);
+	p[n] = '\0';
+	if (n > max || strlen(p) != n) {
+		free(p);
+		errno = n > max ? EFBIG : EINVAL;
+		return NULL;
+	}
+	return p;
+}

@@ -20,4 +20,9 @@ int conf_real(const char *s, double lo, double hi, double *v);
  * -1 with errno from fopen/fgets, or EINVAL when it does not fit. */
 int conf_first_line(const char *path, char *out, size_t outlen);
 
+/* The whole file at path, NUL-terminated, in a new buffer (free it), at
+ * most max bytes; NULL with errno from fopen/fread, EFBIG when it is
+ * larger, EINVAL when it holds a NUL, or ENOMEM. */
+char *conf_read_file(const char *path, size_t max);
+
 #endif

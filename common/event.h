@@ -73,7 +73,7 @@ enum ev_code {
 	R_NO_TOPIC,      /* room */
 	R_AWAY_ON,       /* */
 	R_AWAY_OFF,      /* */
-	R_AWAY,          /* nick, text: nick is away */
+	R_AWAY,          /* nick, text: nick is away; target: who is told */
 	R_WHOIS,         /* nick, text: "#a #b" or "", num[0] idle s,
 			  * num[1] connected s, target: away text or NULL,
 			  * flags EV_F_IRC */
@@ -122,7 +122,8 @@ enum ev_code {
 	EV_NCODES
 };
 
-/* R_WHOIS: the user is on IRC. */
+/* R_WHOIS: the user is on IRC. EV_MESSAGE: the sender is on IRC (IRC
+ * cuts its over-long lines where it splits a plain-text user's). */
 #define EV_F_IRC 0x20
 
 /*

@@ -49,11 +49,31 @@
 #define CHATD_BACKLOG           511
 
 /*
- * Descriptors chatd holds besides its clients: stdin/stdout/stderr, a TCP
- * and a Unix listener, the signal self-pipe (2), the spare fd kept for
- * EMFILE, and one for a "server full" reply in flight.
+ * A new connection on a shared listener is plain text if no line came
+ * within DETECT_MS (irc-v1 §1). One over -m or --max-per-ip is kept until
+ * its protocol is known, to be refused in its words; at most OVER_WAIT
+ * such wait at once (more are closed without a word).
  */
-#define CHATD_RESERVED_FDS 9
+#define CHATD_DETECT_MS 500
+#define CHATD_OVER_WAIT 8
+
+/*
+ * Descriptors chatd holds besides its clients: stdin/stdout/stderr, a TCP,
+ * a Unix and an IRC-only listener, the signal self-pipe (2), the spare fd
+ * kept for EMFILE, one for a "server full" reply in flight, and the
+ * over-limit connections waiting to be refused.
+ */
+#define CHATD_RESERVED_FDS (10 + CHATD_OVER_WAIT)
+
+/* IRC (irc-v1.md): the server's name, its keepalive (a PING after
+ * PING_IDLE_MS of silence, closed PING_WAIT_MS later), how much a LIST
+ * keeps queued at most while it is paced (SAFELIST), the MOTD's size. */
+#define CHATD_SERVER_NAME      "chatd"
+#define CHATD_SERVER_NAME_MAX  63
+#define CHATD_IRC_PING_IDLE_MS 90000
+#define CHATD_IRC_PING_WAIT_MS 120000
+#define CHATD_IRC_LIST_QUEUED  (64 * 1024)
+#define CHATD_MOTD_MAX         (64 * 1024)
 
 /* Fairness: at most this much input is taken from one client per pass. */
 #define CHATD_READ_CHUNK       16384

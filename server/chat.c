@@ -128,13 +128,14 @@ chat_user_new(struct chat *chat, unsigned id, struct endpoint *ep)
 	snprintf(u->realname, sizeof u->realname, "%s", CHAT_TEXT_REALNAME);
 	TAILQ_INIT(&u->rooms);
 	TAILQ_INSERT_TAIL(&chat->users, u, entry);
+	chat->npending++;
 	return u;
 }
 
 void
 chat_user_free(struct chat *chat, struct user *u)
 {
-	if (u->visible || u->held)
+	if (!u->gone)
 		chat_quit(chat, u, EV_QUIT_SHUTDOWN, NULL);
 	assert(u->nrooms == 0);
 	TAILQ_REMOVE(&chat->users, u, entry);
@@ -220,8 +221,9 @@ chat_claim_nick(struct chat *chat, struct user *u, const char *nick)
 void
 chat_enter(struct chat *chat, struct user *u)
 {
-	assert(u->held && !u->visible);
+	assert(u->held && !u->visible && !u->gone);
 	u->visible = 1;
+	chat->npending--;
 	u->signon_ms = u->active_ms = chat_clock_ms();
 	if (++chat->nusers > chat->max_users)
 		chat->max_users = chat->nusers;
@@ -249,7 +251,9 @@ chat_quit(
 			room_member_remove(chat, m, why != EV_QUIT_SHUTDOWN);
 		u->visible = 0;
 		chat->nusers--;
-	}
+	} else if (!u->gone)
+		chat->npending--;
+	u->gone = 1;
 	chat_nick_unlink(chat, u);
 }
 
@@ -280,8 +284,10 @@ chat_away(struct chat *chat, struct user *u, const char *text)
 
 	free(u->away);
 	u->away = NULL;
+	/* Cut at a character boundary: AWAYLEN is in bytes. */
 	if (text != NULL && *text != '\0')
-		u->away = strndup(text, CHAT_AWAY_MAX);
+		u->away = strndup(
+		    text, text_utf8_cut(text, strlen(text), CHAT_AWAY_MAX));
 	chat_ev_init(chat, &ev, EV_REPLY, msgid);
 	ev.code = u->away != NULL ? R_AWAY_ON : R_AWAY_OFF;
 	chat_ev_actor(&ev, u);
@@ -305,7 +311,7 @@ chat_say(struct chat *chat, struct user *u, const char *name, const char *text,
 	ev.room = r->name;
 	ev.text = text;
 	ev.len = len;
-	ev.flags = flags;
+	ev.flags = flags | (u->irc ? EV_F_IRC : 0);
 	ev.tags = tags;
 	if (!(flags & (EV_F_CTCP | EV_F_TAGMSG))) {
 		u->active_ms = ev.time_ms;
@@ -333,7 +339,7 @@ chat_tell(struct chat *chat, struct user *u, const char *nick, const char *text,
 	ev.target = to->nick;
 	ev.text = text;
 	ev.len = len;
-	ev.flags = flags;
+	ev.flags = flags | (u->irc ? EV_F_IRC : 0);
 	ev.tags = tags;
 	if (!(flags & (EV_F_CTCP | EV_F_TAGMSG)))
 		u->active_ms = ev.time_ms;
@@ -345,6 +351,7 @@ chat_tell(struct chat *chat, struct user *u, const char *nick, const char *text,
 		chat_ev_init(chat, &ev, EV_REPLY, msgid);
 		ev.code = R_AWAY;
 		ev.nick = to->nick;
+		ev.target = u->nick; /* who is told: its reply names it */
 		ev.text = to->away;
 		ev.len = strlen(to->away);
 		chat_emit(chat, &ev, RCPT_USER, u, NULL, u);

@@ -38,6 +38,7 @@ struct user {
 	unsigned irc : 1;
 	unsigned visible : 1; /* registered or logged in: others see it */
 	unsigned held : 1;    /* its nick is in chat->nicks */
+	unsigned gone : 1;    /* it has quit: never visible again */
 	int nrooms;
 	struct member_list rooms;
 	int64_t signon_ms; /* wall clock, ms */
@@ -100,6 +101,7 @@ struct chat {
 	struct user_list users;
 	struct room_list rooms; /* in creation order */
 	int nusers;             /* visible */
+	int npending;           /* neither visible yet nor gone */
 	int max_users;          /* the most visible at once */
 	int nrooms;
 	uint64_t next_id;
@@ -130,8 +132,10 @@ uint64_t chat_msgid_id(const struct chat *, const char *msgid);
 /*
  * Users. A new user is invisible and holds no nick; it takes one
  * (chat_guest_nick, chat_claim_nick), then becomes visible with
- * chat_enter. chat_quit takes it out of every room and frees its nick;
- * chat_user_free frees it (after chat_quit).
+ * chat_enter. chat_quit takes it out of every room and frees its nick,
+ * for good (it is gone); chat_user_free frees it (after chat_quit).
+ * chat->npending counts the users made but neither visible nor gone: the
+ * connections that are not users yet.
  */
 struct user *chat_user_new(struct chat *, unsigned id, struct endpoint *);
 void chat_user_free(struct chat *, struct user *);
@@ -150,6 +154,9 @@ void chat_away(struct chat *, struct user *, const char *text);
 int chat_join(struct chat *, struct user *, const char *name, unsigned flags);
 int chat_part(
     struct chat *, struct user *, struct room *, const char *reason, unsigned);
+/* Leave every room, in the order joined, as chat_part without a reason
+ * (IRC's JOIN 0). */
+void chat_part_all(struct chat *, struct user *);
 int chat_topic(
     struct chat *, struct user *, struct room *, const char *text, size_t len);
 int chat_kick(struct chat *, struct user *, struct room *, const char *nick,
@@ -158,7 +165,8 @@ int chat_op(
     struct chat *, struct user *, struct room *, const char *nick, int give);
 
 /* Messages: flags are EV_F_ACTION, EV_F_NOTICE, EV_F_CTCP, EV_F_TAGMSG;
- * tags are IRC client-only tags (or NULL). */
+ * tags are IRC client-only tags (or NULL). The core adds EV_F_IRC when
+ * the sender is an IRC user. */
 int chat_say(struct chat *, struct user *, const char *room, const char *text,
     size_t len, unsigned flags, const char *tags);
 int chat_tell(struct chat *, struct user *, const char *nick, const char *text,

@@ -449,6 +449,23 @@ conn_push(struct conn *c, struct page *pg, uint32_t off, size_t n)
 	return 0;
 }
 
+void
+conn_set_low_water(struct conn *c, size_t mark)
+{
+	c->low_water = mark;
+}
+
+/* The queue went below the owner's mark: tell it, once. */
+static void
+conn_drained(struct conn *c)
+{
+	if (c->low_water == 0 || c->out.bytes >= c->low_water ||
+	    !conn_is_open(c) || c->ops->drained == NULL)
+		return;
+	c->low_water = 0;
+	c->ops->drained(c, c->owner);
+}
+
 static void
 conn_flush(struct conn *c)
 {
@@ -459,6 +476,7 @@ conn_flush(struct conn *c)
 		n = outq_write(&c->out, c->fd, &all);
 		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 			c->blocked = 1;
+			conn_drained(c);
 			return;
 		}
 		if (n == -1) {
@@ -473,12 +491,15 @@ conn_flush(struct conn *c)
 			/* The socket took what it could; the next write would
 			 * only say EAGAIN. */
 			c->blocked = 1;
+			conn_drained(c);
 			return;
 		}
 	}
 	c->blocked = 0;
 	if (c->closing && !c->failing)
 		conn_finish(c);
+	else
+		conn_drained(c);
 }
 
 static void

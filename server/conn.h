@@ -53,6 +53,10 @@ struct conn_ops {
 	/* The server is stopping: say so in the protocol's words, then
 	 * conn_close() (not called by conn.c itself). */
 	void (*stop)(struct conn *, void *owner);
+	/* Optional: the queue fell below the mark conn_set_low_water() set
+	 * (once per mark). Called from the flush: the owner may queue more
+	 * on this connection (and set a new mark), nothing else. */
+	void (*drained)(struct conn *, void *owner);
 };
 
 struct conn_limits {
@@ -104,6 +108,7 @@ struct conn {
 	unsigned wait_pass; /* the pass it began waiting in */
 	enum conn_why why;
 	size_t unsent;              /* bytes cut from the queue */
+	size_t low_water;           /* 0, or tell the owner below it */
 	struct loop_timer deadline; /* closing: give up then */
 
 	unsigned eof : 1;      /* peer closed its side */
@@ -154,6 +159,9 @@ void conn_pause(struct conn *, int on);
 int conn_send(struct conn *, const void *, size_t);
 int conn_push(struct conn *, struct page *, uint32_t off, size_t n);
 size_t conn_queued(const struct conn *);
+/* Call ops->drained once, as soon as a flush leaves fewer than mark bytes
+ * queued (0: never). For an owner that paces what it queues. */
+void conn_set_low_water(struct conn *, size_t mark);
 
 /* Write what is queued, then close; no more lines are handed over. */
 void conn_close(struct conn *);

@@ -41,7 +41,10 @@ enum {
 	OPT_IO,
 	OPT_HISTORY,
 	OPT_REPLAY,
-	OPT_HISTORY_MEMORY
+	OPT_HISTORY_MEMORY,
+	OPT_IRC_PORT,
+	OPT_SERVER_NAME,
+	OPT_MOTD
 };
 
 static const struct option main_options[] = { { "port", required_argument, NULL,
@@ -60,6 +63,9 @@ static const struct option main_options[] = { { "port", required_argument, NULL,
 	{ "history", required_argument, NULL, OPT_HISTORY },
 	{ "replay", required_argument, NULL, OPT_REPLAY },
 	{ "history-memory", required_argument, NULL, OPT_HISTORY_MEMORY },
+	{ "irc-port", required_argument, NULL, OPT_IRC_PORT },
+	{ "server-name", required_argument, NULL, OPT_SERVER_NAME },
+	{ "motd", required_argument, NULL, OPT_MOTD },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' }, { "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 } };
@@ -98,6 +104,13 @@ main_usage(FILE *f)
 	    "  -b, --bind ADDR          address to listen on (default: all, IPv4+IPv6)\n");
 	fprintf(f,
 	    "      --unix PATH          also listen on a Unix-domain socket\n");
+	fprintf(f,
+	    "      --irc-port PORT      also listen for IRC only (0 picks a free port)\n");
+	fprintf(f,
+	    "      --server-name NAME   the name IRC clients see (default %s)\n",
+	    CHATD_SERVER_NAME);
+	fprintf(f,
+	    "      --motd FILE          IRC's message of the day, read at start-up\n");
 	fprintf(
 	    f, "      --io BACKEND         select (default), poll or epoll\n");
 	fprintf(f,
@@ -195,6 +208,37 @@ main_strdup(const char *s)
 	return p;
 }
 
+/* --server-name: 1..CHATD_SERVER_NAME_MAX of [A-Za-z0-9.-]. */
+static const char *
+main_server_name(const char *s)
+{
+	size_t n = strspn(s,
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-");
+
+	if (n == 0 || s[n] != '\0' || n > CHATD_SERVER_NAME_MAX)
+		main_usage_error("invalid value '%s' for --server-name "
+				 "(expected 1 to %d letters, digits, '.' or "
+				 "'-')",
+		    s, CHATD_SERVER_NAME_MAX);
+	return s;
+}
+
+/* The MOTD: the whole file, read once. */
+static char *
+main_read_motd(const char *path)
+{
+	char *motd;
+
+	if ((motd = conf_read_file(path, CHATD_MOTD_MAX)) == NULL) {
+		fprintf(stderr, "chatd: cannot read MOTD file %s: %s\n", path,
+		    errno == EFBIG      ? "larger than 64 KiB" :
+			errno == EINVAL ? "it holds a NUL byte" :
+					  strerror(errno));
+		exit(1);
+	}
+	return motd;
+}
+
 /* The password: the first line of path. */
 static char *
 main_read_password(const char *path)
@@ -218,6 +262,7 @@ static void
 main_parse(int argc, char **argv, struct config *cfg)
 {
 	const char *password_file = NULL, *max_clients = NULL, *env;
+	const char *motd = NULL;
 	int ch, level = LOG_INFO;
 
 	opterr = 0;
@@ -230,6 +275,16 @@ main_parse(int argc, char **argv, struct config *cfg)
 			break;
 		case 'b':
 			cfg->bind = optarg;
+			break;
+		case OPT_IRC_PORT:
+			main_number("--irc-port", optarg, 0, 65535, 0);
+			cfg->irc_port = optarg;
+			break;
+		case OPT_SERVER_NAME:
+			cfg->server_name = main_server_name(optarg);
+			break;
+		case OPT_MOTD:
+			motd = optarg;
 			break;
 		case 'm':
 			max_clients = optarg;
@@ -310,6 +365,8 @@ main_parse(int argc, char **argv, struct config *cfg)
 		cfg->max_clients = (int)main_number("--max-clients",
 		    max_clients, 1, main_max_clients(cfg->io), 0);
 	log_set_level(level);
+	if (motd != NULL)
+		cfg->motd = main_read_motd(motd);
 	if (password_file != NULL)
 		cfg->password = main_read_password(password_file);
 	else if ((env = getenv("CHATD_PASSWORD")) != NULL && *env != '\0')
@@ -388,6 +445,7 @@ main(int argc, char **argv)
 		.history = CHATD_HISTORY,
 		.replay = CHATD_REPLAY,
 		.history_memory = CHATD_HISTORY_MEMORY,
+		.server_name = CHATD_SERVER_NAME,
 	};
 	struct server srv;
 	const char *cause = "unknown error";
@@ -399,6 +457,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "chatd: cannot set up signals: %s\n",
 		    strerror(errno));
 		free(cfg.password);
+		free(cfg.motd);
 		return 1;
 	}
 	if (server_init(&srv, &cfg, main_sig_pipe[0], &cause) == -1) {
@@ -406,6 +465,7 @@ main(int argc, char **argv)
 		    cfg.bind != NULL ? cfg.bind : "*", cfg.port, cause);
 		server_free(&srv);
 		free(cfg.password);
+		free(cfg.motd);
 		return 1;
 	}
 	if (cfg.password != NULL)
@@ -413,6 +473,7 @@ main(int argc, char **argv)
 	rv = server_run(&srv);
 	server_free(&srv);
 	free(cfg.password);
+	free(cfg.motd);
 	close(main_sig_pipe[0]);
 	close(main_sig_pipe[1]);
 	return rv == 0 ? 0 : 1;

@@ -41,6 +41,30 @@ proto_text_render(struct buf *out, const struct ev *ev, int self, unsigned v)
 }
 
 int
+proto_text_refusal(struct buf *b, enum ev_code code)
+{
+	struct ev ev;
+
+	memset(&ev, 0, sizeof ev);
+	ev.kind = EV_ERROR;
+	ev.code = code;
+	ev.time_ms = chat_clock_ms();
+	return render_line(b, &ev, 0) == 1 ? 0 : -1;
+}
+
+void
+proto_text_refuse(struct conn *c, enum ev_code code)
+{
+	struct buf b;
+
+	buf_init(&b);
+	if (proto_text_refusal(&b, code) == 0)
+		conn_send(c, buf_data(&b), buf_len(&b));
+	buf_free(&b);
+	conn_close(c);
+}
+
+int
 proto_text_start(struct server *srv, struct conn *conn, int64_t connected_ms)
 {
 	struct text_session *s;

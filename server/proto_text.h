@@ -34,6 +34,11 @@ struct text_session {
  * it was accepted, for the login timeout. 0, or -1 (conn killed). */
 int proto_text_start(struct server *, struct conn *, int64_t connected_ms);
 
+/* A connection over a limit (code E_SERVER_FULL or E_PER_IP): its one
+ * line, as bytes (0, or -1 out of memory), or sent and conn closed. */
+int proto_text_refusal(struct buf *, enum ev_code);
+void proto_text_refuse(struct conn *, enum ev_code);
+
 /* The renderer of the text variant (fanout_render_fn). */
 int proto_text_render(struct buf *, const struct ev *, int self, unsigned);
 

@@ -192,6 +192,15 @@ chat_part(struct chat *chat, struct user *u, struct room *r, const char *reason,
 	return 0;
 }
 
+void
+chat_part_all(struct chat *chat, struct user *u)
+{
+	struct member *m;
+
+	while ((m = TAILQ_FIRST(&u->rooms)) != NULL)
+		chat_part(chat, u, m->room, NULL, 0);
+}
+
 /* The checks of an operator's action on room r: the actor's member. */
 static int
 room_op_check(const struct user *u, const struct room *r, struct member **m)

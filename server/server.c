@@ -11,10 +11,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "detect.h"
 #include "history.h"
 #include "log.h"
+#include "proto_irc.h"
 #include "proto_text.h"
-#include "render.h"
 #include "server.h"
 #include "text.h"
 
@@ -52,8 +53,10 @@ server_setup(struct server *srv, const struct config *cfg)
 	if ((srv->history = history_new(cfg->history, cfg->history_memory)) ==
 	    NULL)
 		return -1;
+	srv->started_ms = chat_clock_ms();
 	fanout_init(&srv->fanout);
 	fanout_set_render(&srv->fanout, FANOUT_TEXT, 1, proto_text_render);
+	proto_irc_setup(srv);
 	chat_init(&srv->chat, &fanout_sink, &srv->fanout, srv->history);
 	loop_timer_start(srv->loop, &srv->cron, CHATD_CRON_MS, CHATD_CRON_MS,
 	    server_on_cron, srv);
@@ -61,7 +64,7 @@ server_setup(struct server *srv, const struct config *cfg)
 }
 
 static int
-server_add_listener(struct server *srv, int fd)
+server_add_listener(struct server *srv, int fd, enum server_proto proto)
 {
 	char name[NET_ADDRSTRLEN];
 
@@ -70,9 +73,11 @@ server_add_listener(struct server *srv, int fd)
 		close(fd);
 		return -1;
 	}
+	srv->listener_proto[srv->nlisteners] = proto;
 	srv->listeners[srv->nlisteners++] = fd;
 	if (net_local_name(fd, name, sizeof name) == 0)
-		log_info("listening on %s", name);
+		log_info("listening on %s%s", name,
+		    proto == SERVER_IRC ? " (IRC only)" : "");
 	return 0;
 }
 
@@ -89,11 +94,18 @@ server_init(struct server *srv, const struct config *cfg, int sig_fd,
 		return -1;
 	}
 	fd = net_listen_tcp(cfg->bind, cfg->port, CHATD_BACKLOG, cause);
-	if (fd == -1 || server_add_listener(srv, fd) == -1)
+	if (fd == -1 || server_add_listener(srv, fd, SERVER_DETECT) == -1)
 		return -1;
+	if (cfg->irc_port != NULL) {
+		fd = net_listen_tcp(
+		    cfg->bind, cfg->irc_port, CHATD_BACKLOG, cause);
+		if (fd == -1 || server_add_listener(srv, fd, SERVER_IRC) == -1)
+			return -1;
+	}
 	if (cfg->unix_path != NULL) {
 		fd = net_listen_unix(cfg->unix_path, CHATD_BACKLOG, cause);
-		if (fd == -1 || server_add_listener(srv, fd) == -1)
+		if (fd == -1 ||
+		    server_add_listener(srv, fd, SERVER_DETECT) == -1)
 			return -1;
 		srv->made_unix = 1;
 	}
@@ -139,20 +151,20 @@ server_free(struct server *srv)
 	srv->loop = NULL;
 }
 
-/* Send one error line to a connection we will not keep, and close it. */
+/* Send one error line, in proto's words (plain text when it is not known
+ * yet), to a connection we will not keep, and close it. */
 static void
-server_refuse(struct server *srv, int fd, enum ev_code code)
+server_refuse(
+    struct server *srv, int fd, enum server_proto proto, enum ev_code code)
 {
 	struct buf b;
-	struct ev ev;
 	ssize_t n;
+	int rv;
 
 	buf_init(&b);
-	memset(&ev, 0, sizeof ev);
-	ev.kind = EV_ERROR;
-	ev.code = code;
-	ev.time_ms = chat_clock_ms();
-	if (render_line(&b, &ev, 0) == 1) {
+	rv = proto == SERVER_IRC ? proto_irc_refusal(&b, code) :
+				   proto_text_refusal(&b, code);
+	if (rv == 0) {
 		n = write(fd, buf_data(&b), buf_len(&b));
 		if (n > 0)
 			srv->conns.stats.bytes_out += (uint64_t)n;
@@ -242,9 +254,10 @@ server_on_resume(struct loop *l, struct loop_timer *t, void *arg)
 	server_pause_accept(arg, 0);
 }
 
-/* EMFILE: give up the spare descriptor, take the connection, refuse it. */
+/* EMFILE: give up the spare descriptor, take the connection, refuse it
+ * at once: there is no descriptor to keep it waiting with. */
 static void
-server_accept_emfile(struct server *srv, int lfd)
+server_accept_emfile(struct server *srv, int lfd, enum server_proto proto)
 {
 	char peer[NET_ADDRSTRLEN];
 	int fd;
@@ -253,14 +266,18 @@ server_accept_emfile(struct server *srv, int lfd)
 	srv->spare_fd = -1;
 	if ((fd = net_accept(lfd, peer, sizeof peer)) != -1) {
 		srv->stats.rejected_full++;
-		server_refuse(srv, fd, E_SERVER_FULL);
+		server_refuse(srv, fd, proto, E_SERVER_FULL);
 	}
 	srv->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 }
 
-struct conn *
-server_take(struct server *srv, int fd, const char *addr)
+/* Take fd; refuse (0 or a code): it is over a limit and waits only to be
+ * refused in its protocol's words (SERVER_DETECT only). */
+static struct conn *
+server_admit(struct server *srv, int fd, const char *addr,
+    enum server_proto proto, enum ev_code refuse)
 {
+	int64_t now = loop_now(srv->loop);
 	struct conn *c;
 
 	if (server_addr_add(srv, addr) == -1) {
@@ -275,15 +292,90 @@ server_take(struct server *srv, int fd, const char *addr)
 		server_addr_drop(srv, addr);
 		return NULL;
 	}
-	proto_text_start(srv, c, loop_now(srv->loop));
+	switch (proto) {
+	case SERVER_DETECT:
+		detect_start(srv, c, now, refuse);
+		break;
+	case SERVER_TEXT:
+		proto_text_start(srv, c, now);
+		break;
+	case SERVER_IRC:
+		proto_irc_start(srv, c, now);
+		break;
+	}
 	return c;
+}
+
+struct conn *
+server_take(
+    struct server *srv, int fd, const char *addr, enum server_proto proto)
+{
+	return server_admit(srv, fd, addr, proto, 0);
+}
+
+int
+server_unknown(const struct server *srv)
+{
+	return srv->ndetecting + srv->chat.npending;
+}
+
+static enum server_proto
+server_listener_proto(const struct server *srv, int lfd)
+{
+	int i;
+
+	for (i = 0; i < srv->nlisteners; i++)
+		if (srv->listeners[i] == lfd)
+			return srv->listener_proto[i];
+	return SERVER_DETECT;
+}
+
+/* What limit a new connection from peer is over: 0, E_SERVER_FULL or
+ * E_PER_IP. Those waiting to be refused do not count against -m. */
+static enum ev_code
+server_over(struct server *srv, const char *peer)
+{
+	if (srv->conns.count - srv->nover >= srv->cfg.max_clients) {
+		log_warn("server full: refusing %s", peer);
+		srv->stats.rejected_full++;
+		return E_SERVER_FULL;
+	}
+	if (srv->cfg.max_per_ip > 0 &&
+	    server_addr_count(srv, peer) >= srv->cfg.max_per_ip) {
+		log_warn("too many connections from %s", peer);
+		srv->stats.rejected_ip++;
+		return E_PER_IP;
+	}
+	return 0;
+}
+
+/*
+ * A connection over a limit (irc-v1 §9): on --irc-port it is refused at
+ * once; on a shared listener it waits until its protocol is known, to be
+ * refused in its words, unless too many wait already.
+ */
+static void
+server_over_limit(struct server *srv, int fd, const char *peer,
+    enum server_proto proto, enum ev_code code)
+{
+	if (proto != SERVER_DETECT) {
+		server_refuse(srv, fd, proto, code);
+		return;
+	}
+	if (srv->nover >= CHATD_OVER_WAIT) {
+		close(fd);
+		return;
+	}
+	server_admit(srv, fd, peer, SERVER_DETECT, code);
 }
 
 static void
 server_on_accept(struct loop *l, int lfd, void *arg)
 {
 	struct server *srv = arg;
+	enum server_proto proto = server_listener_proto(srv, lfd);
 	char peer[NET_ADDRSTRLEN];
+	enum ev_code over;
 	int fd, i;
 
 	(void)l;
@@ -297,7 +389,7 @@ server_on_accept(struct loop *l, int lfd, void *arg)
 			if (errno == EMFILE && srv->spare_fd != -1) {
 				log_warn(
 				    "accept: %s; refusing", strerror(errno));
-				server_accept_emfile(srv, lfd);
+				server_accept_emfile(srv, lfd, proto);
 				continue;
 			}
 			/* ENFILE, ENOBUFS, ENOMEM: retrying at once would
@@ -308,21 +400,18 @@ server_on_accept(struct loop *l, int lfd, void *arg)
 			server_pause_accept(srv, 1);
 			return;
 		}
-		if (srv->conns.count >= srv->cfg.max_clients ||
-		    fd >= loop_backend_fd_limit(srv->cfg.io)) {
+		if (fd >= loop_backend_fd_limit(srv->cfg.io)) {
+			/* The loop cannot watch it, not even to wait. */
 			log_warn("server full: refusing %s", peer);
 			srv->stats.rejected_full++;
-			server_refuse(srv, fd, E_SERVER_FULL);
+			server_refuse(srv, fd, proto, E_SERVER_FULL);
 			continue;
 		}
-		if (srv->cfg.max_per_ip > 0 &&
-		    server_addr_count(srv, peer) >= srv->cfg.max_per_ip) {
-			log_warn("too many connections from %s", peer);
-			srv->stats.rejected_ip++;
-			server_refuse(srv, fd, E_PER_IP);
+		if ((over = server_over(srv, peer)) != 0) {
+			server_over_limit(srv, fd, peer, proto, over);
 			continue;
 		}
-		server_take(srv, fd, peer);
+		server_admit(srv, fd, peer, proto, 0);
 	}
 }
 
@@ -393,7 +482,8 @@ server_log_stats(struct server *srv)
 	log_info("stats: clients=%d users=%d rooms=%d lines_in=%llu "
 		 "lines_out=%llu bytes_in=%llu bytes_out=%llu queued=%zu "
 		 "shared_pages=%zu shared_bytes=%zu renders=%llu "
-		 "deliveries=%llu protocols: text=%llu backend=%s "
+		 "deliveries=%llu protocols: text=%llu irc=%llu "
+		 "undetected=%llu backend=%s "
 		 "disconnects: quit=%llu closed=%llu reset=%llu slow=%llu "
 		 "error=%llu timeout=%llu password=%llu full=%llu "
 		 "per_ip=%llu shutdown=%llu",
@@ -403,7 +493,8 @@ server_log_stats(struct server *srv)
 	    queued, page_stats.pages, page_stats.bytes,
 	    (unsigned long long)srv->fanout.stats.renders,
 	    (unsigned long long)srv->fanout.stats.deliveries,
-	    (unsigned long long)st->text, loop_backend_name(srv->cfg.io),
+	    (unsigned long long)st->text, (unsigned long long)st->irc,
+	    (unsigned long long)st->undetected, loop_backend_name(srv->cfg.io),
 	    (unsigned long long)q[EV_QUIT_REQUEST],
 	    (unsigned long long)q[EV_QUIT_CLOSED],
 	    (unsigned long long)q[EV_QUIT_RESET],

@@ -22,21 +22,34 @@ struct config {
 	size_t max_line;
 	double rate; /* lines/s; 0: no flood control */
 	double burst;
-	int max_per_ip;        /* 0: unlimited */
-	char *password;        /* NULL: none */
-	int login_timeout;     /* seconds */
-	size_t history;        /* events per room; 0: off */
-	size_t replay;         /* shown to text users on joining */
-	size_t history_memory; /* all rooms together */
+	int max_per_ip;          /* 0: unlimited */
+	char *password;          /* NULL: none */
+	int login_timeout;       /* seconds */
+	size_t history;          /* events per room; 0: off */
+	size_t replay;           /* shown to text users on joining */
+	size_t history_memory;   /* all rooms together */
+	const char *irc_port;    /* NULL: no IRC-only listener */
+	const char *server_name; /* IRC's name of the server; NULL: chatd */
+	char *motd;              /* IRC's message of the day; NULL: none */
 };
 
 struct server_stats {
 	uint64_t quits[EV_QUIT_NWHY];
 	uint64_t rejected_full, rejected_ip;
-	uint64_t text; /* connections served in plain text */
+	uint64_t text;       /* connections served in plain text */
+	uint64_t irc;        /* connections served in IRC */
+	uint64_t undetected; /* gone before their protocol was known */
 };
 
-#define SERVER_MAX_LISTENERS 2
+/* The shared TCP listener, the Unix one, and --irc-port. */
+#define SERVER_MAX_LISTENERS 3
+
+/* What a new connection speaks. */
+enum server_proto {
+	SERVER_DETECT, /* the shared listeners: its first line says */
+	SERVER_TEXT,
+	SERVER_IRC /* --irc-port */
+};
 
 struct server {
 	struct config cfg;
@@ -47,10 +60,14 @@ struct server {
 	struct history *history;
 
 	int listeners[SERVER_MAX_LISTENERS];
+	enum server_proto listener_proto[SERVER_MAX_LISTENERS];
 	int nlisteners;
-	int made_unix;     /* we created cfg.unix_path: remove it at the end */
-	int spare_fd;      /* given up to accept on EMFILE */
-	struct hmap addrs; /* connections per address */
+	int made_unix;      /* we created cfg.unix_path: remove it at the end */
+	int spare_fd;       /* given up to accept on EMFILE */
+	struct hmap addrs;  /* connections per address */
+	int ndetecting;     /* connections whose protocol is not known yet */
+	int nover;          /* of those, over a limit: refused once known */
+	int64_t started_ms; /* wall clock, for IRC's 003 */
 
 	struct loop_timer cron;
 	struct loop_timer accept_pause;
@@ -72,8 +89,12 @@ int server_setup(struct server *, const struct config *);
  * failure (server_free still needed). */
 int server_init(
     struct server *, const struct config *, int sig_fd, const char **cause);
-/* Serve an accepted, non-blocking socket from addr (tests use socketpairs). */
-struct conn *server_take(struct server *, int fd, const char *addr);
+/* Serve an accepted, non-blocking socket from addr in proto (tests use
+ * socketpairs). NULL when it could not be taken (fd closed). */
+struct conn *server_take(
+    struct server *, int fd, const char *addr, enum server_proto);
+/* The connections that are not users (yet): IRC's LUSERS "unknown". */
+int server_unknown(const struct server *);
 /* One pass: waiting lines, failures, writes. */
 void server_pass(struct server *);
 int server_run(struct server *);

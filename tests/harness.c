@@ -270,7 +270,9 @@ conn_login(int port, const char *nick)
 
 	if ((c = conn_open(port)) == NULL)
 		return NULL;
-	if (!conn_expect(c, "/help", NULL, 0, 5000))
+	/* An empty line first: plain text at once, without the 500 ms a
+	 * silent connection waits to be told from IRC (chatd-v2 §1). */
+	if (conn_send(c, "\n") == -1 || !conn_expect(c, "/help", NULL, 0, 5000))
 		goto fail;
 	if (nick != NULL) {
 		snprintf(cmd, sizeof cmd, "/nick %s\n", nick);

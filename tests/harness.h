@@ -60,8 +60,9 @@ struct conn *conn_open6(int port);
 struct conn *conn_open_unix(const char *path);
 /* Wrap a connected socket (closed on failure). NULL on failure or fd -1. */
 struct conn *conn_from_fd(int fd);
-/* Connect and consume the welcome notice; the nick is set with /nick when
- * nick is not NULL (and its notice consumed). */
+/* Connect, send an empty line (plain text without waiting, chatd-v2 §1)
+ * and consume the welcome notice; the nick is set with /nick when nick is
+ * not NULL (and its notice consumed). */
 struct conn *conn_login(int port, const char *nick);
 void conn_close(struct conn *);
 /* Send all of s; 0 or -1. */

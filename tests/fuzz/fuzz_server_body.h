@@ -476,8 +476,8 @@ fzs_start(struct fzs *f, uint8_t conf, uint8_t nclients)
 			setsockopt(
 			    sv[1], SOL_SOCKET, SO_SNDBUF, &tiny, sizeof tiny);
 		f->peer[i].fd = sv[0];
-		if ((f->peer[i].c = server_take(&f->srv, sv[1], "fuzz")) ==
-		    NULL) {
+		if ((f->peer[i].c = server_take(
+			 &f->srv, sv[1], "fuzz", SERVER_TEXT)) == NULL) {
 			fzs_fail(f, "server_take failed");
 			return -1;
 		}

@@ -1,5 +1,6 @@
-/* test_conf.c: option values and password files parsed by conf.c. */
+/* test_conf.c: option values, password files and whole files read by conf.c. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,6 +111,41 @@ START_TEST(test_first_line)
 }
 END_TEST
 
+START_TEST(test_read_file)
+{
+	char path[] = "/tmp/chat-conf-XXXXXX", *p;
+	int fd = mkstemp(path);
+
+	ck_assert_int_ne(fd, -1);
+	close(fd);
+	write_file(path, "line one\r\nline two\n");
+	ck_assert_ptr_nonnull(p = conf_read_file(path, 64));
+	ck_assert_str_eq(p, "line one\r\nline two\n");
+	free(p);
+	write_file(path, "");
+	ck_assert_ptr_nonnull(p = conf_read_file(path, 64));
+	ck_assert_str_eq(p, "");
+	free(p);
+	/* Exactly max fits; one more byte is too big. */
+	write_file(path, "12345678");
+	ck_assert_ptr_nonnull(p = conf_read_file(path, 8));
+	ck_assert_str_eq(p, "12345678");
+	free(p);
+	ck_assert_ptr_null(conf_read_file(path, 7));
+	ck_assert_int_eq(errno, EFBIG);
+	/* A NUL would cut the text short without a word. */
+	fd = open(path, O_WRONLY | O_TRUNC);
+	ck_assert_int_eq(write(fd, "a\0b", 3), 3);
+	close(fd);
+	ck_assert_ptr_null(conf_read_file(path, 64));
+	ck_assert_int_eq(errno, EINVAL);
+	unlink(path);
+	ck_assert_ptr_null(conf_read_file(path, 64));
+	ck_assert_int_eq(errno, ENOENT);
+	ck_assert_ptr_null(conf_read_file("/", 64));
+}
+END_TEST
+
 Suite *
 test_suite(void)
 {
@@ -121,6 +157,7 @@ test_suite(void)
 	tcase_add_test(tc, test_size);
 	tcase_add_test(tc, test_real);
 	tcase_add_test(tc, test_first_line);
+	tcase_add_test(tc, test_read_file);
 	suite_add_tcase(s, tc);
 	return s;
 }
