@@ -27,7 +27,7 @@
 #define CLIENT_ROOM_MAX        64 /* with its '#' */
 #define CLIENT_NAME_MAX        64 /* server and network names */
 #define CLIENT_PASS_MAX        2048
-#define CLIENT_NICK_TRIES      8 /* NICK_, NICK__ ... before giving up */
+#define CLIENT_NICK_TRIES      16 /* NICK_, NICK__ ... before giving up */
 /* The room chat joins without -r, and goes to when moved out of its own. */
 #define CLIENT_LOBBY           "#lobby"
 /* /history without a number, like chatd's --replay default. */

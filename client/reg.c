@@ -8,8 +8,9 @@
 #include "proto.h"
 #include "text.h"
 
-#define REG_REALNAME "chat user"
-#define REG_GUEST    "guest"
+#define REG_REALNAME    "chat user"
+#define REG_GUEST       "guest"
+#define REG_UNDERSCORES 3 /* NICK___ is the last of them */
 
 /* The capabilities chat asks for, by name. */
 static const struct {
@@ -127,15 +128,17 @@ reg_start(struct client *c)
 }
 
 /*
- * 433 (or 432, 437) before 001: NICK_, NICK__ ... within chatd's 16
- * characters, cutting NICK when needed; a nick the server refuses
- * outright (432) becomes guest. After CLIENT_NICK_TRIES, the error is
- * shown and chat waits for the user (or the server's timeout).
+ * 433 (or 432, 437) before 001: NICK_, NICK__, NICK___, then NICK_ and
+ * random digits (many clients started with one nick must not take turns),
+ * within chatd's 16 characters, cutting NICK when needed; a nick the
+ * server refuses outright (432) becomes guest. After CLIENT_NICK_TRIES,
+ * the error is shown and chat waits for the user (or the server's
+ * timeout).
  */
 static void
 reg_nick_taken(struct client *c, struct irc_msg *m)
 {
-	char next[CLIENT_NICK_MAX];
+	char next[CLIENT_NICK_MAX], suffix[REG_UNDERSCORES + 8];
 	size_t base, tries;
 	struct ev ev;
 
@@ -152,13 +155,17 @@ reg_nick_taken(struct client *c, struct irc_msg *m)
 		client_say(c, 1, E_NICK_IN_USE, &ev);
 		return;
 	}
-	tries = (size_t)c->nick_tries;
+	if (c->nick_tries <= REG_UNDERSCORES) {
+		tries = (size_t)c->nick_tries;
+		suffix[0] = '\0';
+		memset(suffix, '_', tries);
+		suffix[tries] = '\0';
+	} else
+		snprintf(suffix, sizeof suffix, "_%04d", rand() % 10000);
 	base = strlen(c->nick_base);
-	if (base + tries > CHAT_NICK_MAX)
-		base = CHAT_NICK_MAX > tries ? CHAT_NICK_MAX - tries : 1;
-	snprintf(next, sizeof next, "%.*s", (int)base, c->nick_base);
-	memset(next + strlen(next), '_', tries);
-	next[base + tries] = '\0';
+	if (base + strlen(suffix) > CHAT_NICK_MAX)
+		base = CHAT_NICK_MAX - strlen(suffix);
+	snprintf(next, sizeof next, "%.*s%s", (int)base, c->nick_base, suffix);
 	reg_nick(c, next);
 }
 

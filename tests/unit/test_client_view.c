@@ -267,6 +267,8 @@ END_TEST
 /* Registration when the nick is taken: NICK_, NICK__, said once. */
 START_TEST(test_nick_taken)
 {
+	const char *sent;
+
 	client_connected(&cl);
 	(void)cu_sent();
 	cu_feed(":chatd CAP * LS :batch");
@@ -276,6 +278,16 @@ START_TEST(test_nick_taken)
 	ck_assert_str_eq(cu_sent(), "NICK alice_\r\n");
 	cu_is("", ":chatd 433 * alice_ :Nickname is already in use");
 	ck_assert_str_eq(cu_sent(), "NICK alice__\r\n");
+	/* Past three '_', random digits: many chats of one nick must not
+	 * queue up behind each other. */
+	cu_feed(":chatd 433 * alice__ :Nickname is already in use");
+	ck_assert_str_eq(cu_sent(), "NICK alice___\r\n");
+	cu_feed(":chatd 433 * alice___ :Nickname is already in use");
+	sent = cu_sent();
+	ck_assert_msg(strncmp(sent, "NICK alice_", 11) == 0 &&
+		strspn(sent + 11, "0123456789") == 4 &&
+		strcmp(sent + 15, "\r\n") == 0,
+	    "%s", sent);
 	cu_is(S "-!- nickname alice is already in use; you are alice__\n",
 	    ":chatd 001 alice__ :Welcome");
 	ck_assert_str_eq(cl.nick, "alice__");
