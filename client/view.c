@@ -8,6 +8,7 @@
 #include "text.h"
 
 #define VIEW_QUIT_PREFIX  "Quit: "
+#define VIEW_QUIT_NONE    "Client Quit"
 #define VIEW_CLOSING_LINK "Closing Link: "
 
 static int view_nick_char(unsigned char);
@@ -234,9 +235,12 @@ view_quit(struct client *c, struct irc_msg *m, int64_t t)
 	    client_is_self(c, nick))
 		return;
 	why = m->nparams >= 1 ? m->params[0] : "";
-	/* As plain-text users see it: "bob has quit (bye)". */
+	/* As plain-text users see it: "bob has quit (bye)", for a QUIT
+	 * with a reason ("Quit: bye") or without one ("Client Quit"). */
 	if (strncmp(why, VIEW_QUIT_PREFIX, strlen(VIEW_QUIT_PREFIX)) == 0)
 		why += strlen(VIEW_QUIT_PREFIX);
+	else if (strcmp(why, VIEW_QUIT_NONE) == 0)
+		why = "";
 	memset(&ev, 0, sizeof ev);
 	ev.kind = EV_QUIT;
 	ev.time_ms = t;

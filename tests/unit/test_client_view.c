@@ -112,8 +112,9 @@ START_TEST(test_notices)
 	    CU_TIME ":dave!dave@chatd PART #lobby :later");
 	cu_is(S "-!- bob has quit (bye)\n",
 	    CU_TIME ":bob!bob@chatd QUIT :Quit: bye");
-	cu_is(S "-!- bob has quit (Client Quit)\n",
+	cu_is(S "-!- bob has quit (bye)\n",
 	    CU_TIME ":bob!bob@chatd QUIT :Client Quit");
+	cu_is(S "-!- bob has quit (bye)\n", CU_TIME ":bob!bob@chatd QUIT :");
 	cu_is(S "-!- bob has quit (Connection closed)\n",
 	    CU_TIME ":bob!bob@chatd QUIT :Connection closed");
 	cu_is(S "-!- carol is now known as carla\n",
