@@ -75,7 +75,7 @@ main(int argc, char **argv)
 	char **exec;
 	char password[CHAT_PASSWORD_MAX + 2];
 	long long portnum;
-	const char *cause = "unknown error", *pwfile = NULL;
+	const char *cause = "unknown error", *pwfile = NULL, *login;
 	int ch, fd;
 
 	memset(&o, 0, sizeof o);
@@ -182,14 +182,14 @@ main(int argc, char **argv)
 	o.colour = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
 	/* The nick and username of the person at the keyboard, if IRC takes
 	 * them; chatd's rules are the strictest, so they serve for all. */
+	if ((login = getenv("USER")) == NULL || *login == '\0')
+		login = NULL;
 	if (o.nick == NULL)
-		o.nick =
-		    getenv("USER") != NULL && text_nick_valid(getenv("USER")) ?
-		    getenv("USER") :
-		    CHAT_GUEST;
-	text_irc_username(user,
-	    getenv("USER") != NULL ? getenv("USER") : o.nick,
-	    strlen(getenv("USER") != NULL ? getenv("USER") : o.nick));
+		o.nick = login != NULL && text_nick_valid(login) ? login :
+								   CHAT_GUEST;
+	if (login == NULL)
+		login = o.nick;
+	text_irc_username(user, login, strlen(login));
 	o.user = user;
 	o.host = host;
 	o.port = port;

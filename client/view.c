@@ -107,7 +107,8 @@ view_privmsg(struct client *c, struct irc_msg *m, int64_t t)
 		/* Its own message, echoed: shown as others see it. */
 		client_show(
 		    c, &ev, 0, prefix[0] != '\0' ? prefix : NULL, flags);
-		if (c->capture == NULL)
+		/* Where a resume starts: the current room's last message. */
+		if (c->capture == NULL && text_casecmp(target, c->room) == 0)
 			resume_note(&c->resume, target, ev.msgid, t);
 	} else if (client_is_self(c, nick) && !client_is_self(c, target)) {
 		ev.target = target;

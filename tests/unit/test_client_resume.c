@@ -44,8 +44,12 @@ START_TEST(test_missed_in_order_once)
 	said(NULL, "m1", "one");
 	said(NULL, "m2", "two");
 	said(NULL, "m3", "three");
-	ck_assert_str_eq(
-	    cu_shown(), S "<bob> one\n" S "<bob> two\n" S "<bob> three\n");
+	/* Another room's message is no place to resume #lobby from. */
+	cu_feed("@time=2026-12-01T12:04:05.000Z;msgid=d1 :bob!bob@chatd "
+		"PRIVMSG #dev :elsewhere");
+	ck_assert_str_eq(cu_shown(),
+	    S "<bob> one\n" S "<bob> two\n" S "<bob> three\n" S
+	      "#dev <bob> elsewhere\n");
 	ck_assert_str_eq(reconnect("CHATHISTORY=100"),
 	    "CHATHISTORY AFTER #lobby msgid=m3 100\r\n");
 	/* Live lines before the history reply wait for it... */
