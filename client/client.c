@@ -149,6 +149,19 @@ client_prompt(const struct client *c, char *out, size_t outlen)
 		snprintf(out, outlen, "> ");
 }
 
+int
+client_name_ok(const char *name, size_t size)
+{
+	char clean[3 * CLIENT_NICK_MAX + 1];
+	size_t n = strlen(name);
+
+	/* What text_clean would change, it would not print as it is. */
+	return n > 0 && n < size && n < CLIENT_NICK_MAX &&
+	    name[strcspn(name, " ,")] == '\0' &&
+	    text_clean(clean, name, n, TEXT_CLEAN_TEXT) == n &&
+	    memcmp(clean, name, n) == 0 && strchr(name, '\t') == NULL;
+}
+
 void
 client_set_room(struct client *c, const char *room)
 {
@@ -165,17 +178,37 @@ client_send(struct client *c, const char *command, const char *const *middle,
     const char *text)
 {
 	const char *params[IRC_PARAMS_MAX] = { NULL };
-	size_t n = 0;
+	char *cut = NULL;
+	size_t n = 0, head, room;
+	struct ev ev;
 
+	head = strlen(command) + strlen(" :\r\n");
 	while (middle != NULL && middle[n] != NULL && n < IRC_PARAMS_MAX - 1) {
+		head += 1 + strlen(middle[n]);
 		params[n] = middle[n];
 		n++;
 	}
+	/* A line over IRC's 512 bytes would be dropped whole (417): a text
+	 * is cut to fit, at a character boundary; without room for one, the
+	 * user hears of it and nothing goes. */
+	room = head < IRC_LINE_MAX ? IRC_LINE_MAX - head : 0;
+	if ((text == NULL && head > IRC_LINE_MAX + 2) ||
+	    (text != NULL && room == 0)) {
+		memset(&ev, 0, sizeof ev);
+		ev.num[0] = IRC_LINE_MAX;
+		client_say(c, 1, E_LINE_TOO_LONG, &ev);
+		return;
+	}
+	if (text != NULL && strlen(text) > room &&
+	    (cut = strndup(text, irc_utf8_cut(text, strlen(text), room))) !=
+		NULL)
+		text = cut;
 	if (text != NULL)
 		params[n++] = text;
 	/* A part that breaks IRC's rules (a space in a nick) is not sent. */
 	(void)irc_format(&c->out, NULL, NULL, command, n, params,
 	    text != NULL ? IRC_FMT_TRAILING : 0);
+	free(cut);
 }
 
 /* The rendered line in b (stamp, body, no LF) through text_clean, TAB as

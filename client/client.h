@@ -171,7 +171,9 @@ void client_show(struct client *, const struct ev *, int self,
 /* Print one of the client's own sentences: a reply or error code. */
 void client_say(
     struct client *, int error, enum ev_code, const struct ev *args);
-/* Queue one line for the server (irc_formatf's rules). */
+/* Queue one line for the server (irc_format's rules; text, when not
+ * NULL, last and after " :"), text cut so the line fits IRC's 512 bytes;
+ * a line that cannot fit is not sent, and the user is told. */
 void client_send(struct client *, const char *command,
     const char *const *middle, const char *text);
 
@@ -190,6 +192,9 @@ const char *client_source_nick(
 /* name without its '#', for struct ev. */
 const char *client_room_name(const char *name);
 void client_copy(char *dst, size_t dstlen, const char *src);
+/* A nick or room chat can take for its own and show in its prompt: it
+ * fits size, and has no space, comma, control or invalid UTF-8. */
+int client_name_ok(const char *name, size_t size);
 void client_set_room(struct client *, const char *room);
 void client_dispatch(struct client *, struct irc_msg *, int64_t time_ms);
 

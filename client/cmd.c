@@ -13,6 +13,7 @@
 #define CMD_PREFIX_RESERVE (1 + 1 + 10 + 1 + 63 + 1)
 #define CMD_ACTION_RESERVE 9 /* "\001ACTION " and "\001" */
 #define CMD_HISTORY_MAX    100
+#define CMD_CHAR_MAX       4 /* the longest UTF-8 character */
 
 struct cmd {
 	const char *name;
@@ -124,12 +125,19 @@ cmd_privmsg(struct client *c, const char *target, const char *text, int action)
 	char line[IRC_LINE_MAX + 1], prefix[CLIENT_ROOM_MAX + 2];
 	size_t len, reserve, max;
 	struct ev ev;
-	int chan = client_is_channel(c, target);
+	int chan = client_is_channel(c, target), here;
 
 	reserve = strlen("PRIVMSG ") + strlen(target) + strlen(" :\r\n") +
 	    strlen(c->nick) + CMD_PREFIX_RESERVE +
 	    (action ? CMD_ACTION_RESERVE : 0);
-	max = reserve < IRC_LINE_MAX ? IRC_LINE_MAX - reserve : 1;
+	if (reserve + CMD_CHAR_MAX > IRC_LINE_MAX) {
+		/* A target so long that not one character fits. */
+		memset(&ev, 0, sizeof ev);
+		ev.num[0] = IRC_LINE_MAX;
+		client_say(c, 1, E_LINE_TOO_LONG, &ev);
+		return;
+	}
+	max = IRC_LINE_MAX - reserve;
 	snprintf(prefix, sizeof prefix, "%s ", target);
 	irc_split_init(&sp, text, strlen(text), max);
 	while (irc_split_next(&sp, &piece, &len)) {
@@ -148,11 +156,9 @@ cmd_privmsg(struct client *c, const char *target, const char *text, int action)
 		ev.flags = action ? EV_F_ACTION : 0;
 		if (chan) {
 			ev.room = client_room_name(target);
-			client_show(c, &ev, 0,
-			    text_casecmp(target, client_target(c)) != 0 ?
-				prefix :
-				NULL,
-			    0);
+			here = client_target(c) != NULL &&
+			    text_casecmp(target, client_target(c)) == 0;
+			client_show(c, &ev, 0, here ? NULL : prefix, 0);
 		} else {
 			ev.target = target;
 			client_show(c, &ev, 1, NULL, 0);

@@ -175,7 +175,8 @@ reg_welcome(struct client *c, struct irc_msg *m)
 {
 	struct ev ev;
 
-	if (c->phase != CLIENT_REG || m->nparams < 1)
+	if (c->phase != CLIENT_REG || m->nparams < 1 ||
+	    !client_name_ok(m->params[0], sizeof c->nick))
 		return; /* a second 001 changes nothing */
 	c->phase = CLIENT_ON;
 	c->cap_open = 0;

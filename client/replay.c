@@ -6,20 +6,34 @@
 #include "irc.h"
 
 static void replay_print_block(struct client *, const struct buf *);
+static size_t replay_count_lines(const struct buf *);
 static void replay_batch_done(struct client *, struct resume_batch *);
 
 /* Each LF-ended line of block, printed as it is (already clean). */
 static void
 replay_print_block(struct client *c, const struct buf *block)
 {
-	const char *p = buf_data(block), *end = p + buf_len(block), *nl;
+	const char *p = buf_data(block), *end, *nl;
 
-	while (p != NULL && p < end) {
+	if (buf_len(block) == 0)
+		return;
+	for (end = p + buf_len(block); p < end;) {
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			nl = end;
 		c->ops->print(c->arg, p, (size_t)(nl - p), 0);
 		p = nl + 1;
 	}
+}
+
+static size_t
+replay_count_lines(const struct buf *block)
+{
+	const char *p = buf_data(block);
+	size_t i, n = 0;
+
+	for (i = 0; i < buf_len(block); i++)
+		n += p[i] == '\n';
+	return n;
 }
 
 /* A line of a history batch: shown unless it was printed already, or
@@ -57,8 +71,9 @@ replay_batch_done(struct client *c, struct resume_batch *b)
 	if (req.kind == RESUME_HISTORY) {
 		memset(&ev, 0, sizeof ev);
 		ev.room = client_room_name(req.room);
-		ev.num[0] = (long long)b->count;
-		if (b->count == 0)
+		/* The lines there are to show: a CTCP or TAGMSG shows none. */
+		ev.num[0] = (long long)replay_count_lines(&b->lines);
+		if (ev.num[0] == 0)
 			client_say(c, 0, R_NO_HISTORY, &ev);
 		else {
 			client_say(c, 0, R_HISTORY_HEAD, &ev);

@@ -147,7 +147,7 @@ view_join(struct client *c, struct irc_msg *m, int64_t t)
 	ev.time_ms = t;
 	ev.nick = nick;
 	ev.room = client_room_name(room);
-	if (!client_is_self(c, nick)) {
+	if (!client_is_self(c, nick) || !client_name_ok(room, sizeof c->room)) {
 		if (text_casecmp(room, c->room) == 0)
 			(void)members_add(&c->members, nick);
 		client_show(c, &ev, 0, NULL, 0);
@@ -271,7 +271,8 @@ view_nick(struct client *c, struct irc_msg *m, int64_t t)
 	ev.target = m->params[0];
 	members_rename(&c->members, nick, m->params[0]);
 	client_show(c, &ev, 0, NULL, 0);
-	if (client_is_self(c, nick)) {
+	if (client_is_self(c, nick) &&
+	    client_name_ok(m->params[0], sizeof c->nick)) {
 		client_copy(c->nick, sizeof c->nick, m->params[0]);
 		client_copy(c->want_nick, sizeof c->want_nick, m->params[0]);
 		if (c->ops->changed != NULL)

@@ -144,6 +144,32 @@ START_TEST(test_long_line_split)
 }
 END_TEST
 
+/* Other lines that would pass 512 bytes: a text is cut to fit, at a
+ * character boundary; a target too long for any text is refused. */
+START_TEST(test_long_other_lines)
+{
+	char line[1200], *p;
+	const char *out;
+	size_t i;
+
+	cu_register(CU_ALL_CAPS);
+	strcpy(line, "/topic ");
+	for (i = 0, p = line + 7; i < 300; i++, p += 3)
+		memcpy(p, "\xe2\x82\xac", 3);
+	*p = '\0';
+	client_typed(&cl, line);
+	out = cu_sent();
+	ck_assert(strncmp(out, "TOPIC #lobby :\xe2\x82\xac", 17) == 0);
+	ck_assert_uint_le(strlen(out), IRC_LINE_MAX);
+	ck_assert_uint_eq((strlen(out) - 16) % 3, 0);
+	strcpy(line, "/msg ");
+	memset(line + 5, 'x', 600);
+	strcpy(line + 605, " hi");
+	typed(
+	    line, "", S "-!- error: line too long (max 512 bytes), dropped\n");
+}
+END_TEST
+
 /* Before registration, and while disconnected, nothing is sent. */
 START_TEST(test_offline)
 {
@@ -172,6 +198,7 @@ test_suite(void)
 	tcase_add_test(tc, test_no_echo);
 	tcase_add_test(tc, test_join_moves);
 	tcase_add_test(tc, test_long_line_split);
+	tcase_add_test(tc, test_long_other_lines);
 	tcase_add_test(tc, test_offline);
 	suite_add_tcase(s, tc);
 	return s;

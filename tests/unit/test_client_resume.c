@@ -198,6 +198,14 @@ START_TEST(test_history_block)
 	cu_feed(":chatd BATCH +r chathistory #lobby");
 	cu_feed(":chatd BATCH -r");
 	ck_assert_str_eq(cu_shown(), S "-!- no history in #lobby\n");
+	/* What shows nothing (a CTCP) counts for nothing. */
+	client_typed(&cl, "/history");
+	(void)cu_sent();
+	cu_feed(":chatd BATCH +s chathistory #lobby");
+	cu_feed(
+	    "@batch=s;msgid=v1 :bob!bob@chatd PRIVMSG #lobby :\001VERSION\001");
+	cu_feed(":chatd BATCH -s");
+	ck_assert_str_eq(cu_shown(), S "-!- no history in #lobby\n");
 }
 END_TEST
 

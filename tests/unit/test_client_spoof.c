@@ -111,6 +111,27 @@ START_TEST(test_server_moves)
 }
 END_TEST
 
+/* Even the server's own word cannot put a control character, or invalid
+ * UTF-8, into the prompt: such a nick or room is not taken. */
+START_TEST(test_names_for_the_prompt)
+{
+	cu_register(CU_ALL_CAPS);
+	cu_is(S "-!- alice is now known as a[2Jb\n",
+	    CU_TIME ":alice!alice@chatd NICK a\033[2Jb");
+	cu_is(S "-!- alice has joined #x\xef\xbf\xbd\n",
+	    CU_TIME ":alice!alice@chatd JOIN #x\xff");
+	cu_is(S "-!- alice has joined #a b\n",
+	    CU_TIME ":alice!alice@chatd JOIN :#a\tb");
+	unmoved();
+	cu_teardown();
+	cu_setup();
+	client_connected(&cl);
+	cu_feed(":chatd 001 al\001ice :Welcome");
+	ck_assert_str_eq(cl.nick, "");
+	ck_assert(cl.phase == CLIENT_REG);
+}
+END_TEST
+
 Suite *
 test_suite(void)
 {
@@ -123,6 +144,7 @@ test_suite(void)
 	tcase_add_test(tc, test_others_moves);
 	tcase_add_test(tc, test_numerics_about_others);
 	tcase_add_test(tc, test_server_moves);
+	tcase_add_test(tc, test_names_for_the_prompt);
 	suite_add_tcase(s, tc);
 	return s;
 }
