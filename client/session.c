@@ -196,20 +196,20 @@ session_dropped(struct session *s, int err)
 {
 	char why[sizeof s->cl.reason];
 	struct ev ev;
+	struct buf b;
 
-	if (s->cl.reason[0] != '\0')
-		snprintf(why, sizeof why, "%s", s->cl.reason);
-	else
-		snprintf(why, sizeof why, "%s",
-		    err != 0         ? strerror(err) :
-			s->werr != 0 ? strerror(s->werr) :
-				       SESSION_CLOSED);
 	close(s->fd);
 	s->fd = -1;
-	s->werr = 0;
 	line_free(&s->in);
 	line_init(&s->in, CHAT_MAX_RECV_LINE);
+	/* First: lines held for a resume may hold the server's ERROR. */
 	client_disconnected(&s->cl);
+	snprintf(why, sizeof why, "%s",
+	    s->cl.reason[0] != '\0' ? s->cl.reason :
+		err != 0            ? strerror(err) :
+		s->werr != 0        ? strerror(s->werr) :
+				      SESSION_CLOSED);
+	s->werr = 0;
 	if (s->cl.quit_sent) {
 		session_end(s);
 		return;
@@ -237,6 +237,8 @@ session_dropped(struct session *s, int err)
 	s->done = 1;
 	s->status = 1;
 	memset(&ev, 0, sizeof ev);
+	ev.kind = EV_REPLY;
+	ev.code = R_DISCONNECTED;
 	ev.text = why;
 	if (s->opts->mode == SESSION_TTY) {
 		client_say(&s->cl, 0, R_DISCONNECTED, &ev);
@@ -245,7 +247,10 @@ session_dropped(struct session *s, int err)
 	/* stdout carries only what the server sent; this goes to stderr,
 	 * without a stamp, as v1 did. */
 	session_flush_term(s);
-	fprintf(stderr, "-!- disconnected: %s\n", why);
+	buf_init(&b);
+	if (render_body(&b, &ev, 0) == 1 && buf_append(&b, "\n", 1) == 0)
+		fprintf(stderr, "%.*s", (int)buf_len(&b), buf_data(&b));
+	buf_free(&b);
 }
 
 /* Try the server again (a timer, or /pass); on failure, later. */
