@@ -104,7 +104,7 @@ struct client {
 	char network[CLIENT_NAME_MAX];     /* 005 NETWORK, or "" */
 	char chantypes[8];                 /* 005 CHANTYPES */
 	long history_max;                  /* 005 CHATHISTORY, 0 unknown */
-	char joining[CLIENT_ROOM_MAX];     /* JOIN sent at registration */
+	char joining[CLIENT_ROOM_MAX];     /* JOIN sent, not answered yet */
 	char resume_room[CLIENT_ROOM_MAX]; /* rejoined: resume it */
 	char leaving[CLIENT_ROOM_MAX];     /* to PART once the JOIN is in */
 	char parting[CLIENT_ROOM_MAX];     /* PART sent: its echo is expected */
