@@ -1,4 +1,4 @@
-/* conn.c: one connection: socket, framing, output queue, flood control, limits, closing. */
+/* conn.c: one connection: socket, framing, flood control, closing (its output: conn_out.c). */
 #include <sys/socket.h>
 
 #include <errno.h>
@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "conn.h"
+#include "conn_int.h"
 #include "log.h"
 #include "proto.h"
 #include "telnet.h"
@@ -18,18 +19,12 @@
 #define CONN_WAIT_MAX_MS   (24 * 3600 * 1000)
 
 static void conn_on_read(struct loop *, int, void *);
-static void conn_on_write(struct loop *, int, void *);
 static void conn_on_deadline(struct loop *, struct loop_timer *, void *);
 static void conn_on_wake(struct loop *, struct loop_timer *, void *);
 static void conn_drain(struct conn *);
-static void conn_flush(struct conn *);
-static void conn_update(struct conn *);
-static void conn_finish(struct conn *);
 static void conn_linger(struct conn *);
-static void conn_fail(struct conn *, enum conn_why, size_t);
 static void conn_wait(struct conn *);
 static void conn_unwait(struct conn *);
-static void conn_unflush(struct conn *);
 static void conn_free(struct conn *);
 
 void
@@ -178,12 +173,6 @@ int
 conn_is_open(const struct conn *c)
 {
 	return !c->dead && !c->failing && !c->closing;
-}
-
-size_t
-conn_queued(const struct conn *c)
-{
-	return c->out.bytes;
 }
 
 /*
@@ -371,7 +360,7 @@ conn_run_waiting(struct conn_set *set)
 
 /* Read interest only while input is wanted; write interest only while
  * the socket refused part of the queue. */
-static void
+void
 conn_update(struct conn *c)
 {
 	int mask = 0;
@@ -383,160 +372,6 @@ conn_update(struct conn *c)
 	if (c->blocked && !c->failing)
 		mask |= LOOP_WRITE;
 	loop_set(c->set->loop, c->fd, mask);
-}
-
-/*
- * Output. Bytes are appended to the connection's queue; every queue with
- * data is written once per pass before the loop sleeps. Only a socket
- * that refused part of it is watched for writing.
- */
-static int
-conn_room(struct conn *c, size_t n)
-{
-	if (c->dead || c->failing)
-		return 0;
-	if (c->out.bytes + n > c->set->lim.max_queue) {
-		if (!c->failing)
-			log_warn(
-			    "client %u too slow: %zu bytes queued, dropping",
-			    c->id, c->out.bytes);
-		conn_fail(c, CONN_SLOW, n);
-		return 0;
-	}
-	return 1;
-}
-
-/* Have c written in this pass (unless its socket is full). */
-static void
-conn_want_flush(struct conn *c)
-{
-	if (!c->flushing && !c->blocked && !c->failing && !c->dead) {
-		c->flushing = 1;
-		TAILQ_INSERT_TAIL(&c->set->flush, c, flush_entry);
-	}
-}
-
-static void
-conn_queued_more(struct conn *c)
-{
-	c->set->stats.lines_out++;
-	conn_want_flush(c);
-}
-
-int
-conn_send(struct conn *c, const void *p, size_t n)
-{
-	if (!conn_room(c, n))
-		return -1;
-	if (outq_copy(&c->out, p, n) == -1) {
-		conn_fail(c, CONN_MEMORY, 0);
-		return -1;
-	}
-	conn_queued_more(c);
-	return 0;
-}
-
-int
-conn_push(struct conn *c, struct page *pg, uint32_t off, size_t n)
-{
-	if (!conn_room(c, n))
-		return -1;
-	if (outq_push(&c->out, pg, off, n) == -1) {
-		conn_fail(c, CONN_MEMORY, 0);
-		return -1;
-	}
-	conn_queued_more(c);
-	return 0;
-}
-
-void
-conn_set_low_water(struct conn *c, size_t mark)
-{
-	c->low_water = mark;
-}
-
-/* The queue went below the owner's mark: tell it, once. */
-static void
-conn_drained(struct conn *c)
-{
-	if (c->low_water == 0 || c->out.bytes >= c->low_water ||
-	    !conn_is_open(c) || c->ops->drained == NULL)
-		return;
-	c->low_water = 0;
-	c->ops->drained(c, c->owner);
-}
-
-static void
-conn_flush(struct conn *c)
-{
-	ssize_t n;
-	int all;
-
-	while (c->out.bytes > 0) {
-		n = outq_write(&c->out, c->fd, &all);
-		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			c->blocked = 1;
-			conn_drained(c);
-			return;
-		}
-		if (n == -1) {
-			conn_fail(c,
-			    errno == EPIPE || errno == ECONNRESET ? CONN_RESET :
-								    CONN_ERROR,
-			    0);
-			return;
-		}
-		c->set->stats.bytes_out += (uint64_t)n;
-		if (!all) {
-			/* The socket took what it could; the next write would
-			 * only say EAGAIN. */
-			c->blocked = 1;
-			conn_drained(c);
-			return;
-		}
-	}
-	c->blocked = 0;
-	if (c->closing && !c->failing)
-		conn_finish(c);
-	else
-		conn_drained(c);
-}
-
-static void
-conn_on_write(struct loop *l, int fd, void *arg)
-{
-	struct conn *c = arg;
-
-	(void)l;
-	(void)fd;
-	if (c->dead || c->failing)
-		return;
-	c->blocked = 0;
-	conn_flush(c);
-	conn_update(c);
-}
-
-static void
-conn_unflush(struct conn *c)
-{
-	if (!c->flushing)
-		return;
-	c->flushing = 0;
-	TAILQ_REMOVE(&c->set->flush, c, flush_entry);
-}
-
-void
-conn_flush_all(struct conn_set *set)
-{
-	struct conn *c;
-
-	while ((c = TAILQ_FIRST(&set->flush)) != NULL) {
-		conn_unflush(c);
-		if (c->dead || c->blocked || c->failing)
-			continue;
-		conn_flush(c);
-		conn_update(c);
-	}
 }
 
 /*
@@ -582,7 +417,7 @@ conn_on_deadline(struct loop *l, struct loop_timer *t, void *arg)
 
 /* The queue is written: say we are done, drop unread input (so close()
  * sends FIN, not RST, which could discard what we sent), and go. */
-static void
+void
 conn_finish(struct conn *c)
 {
 	char tmp[512];
@@ -597,7 +432,7 @@ conn_finish(struct conn *c)
 
 /* Mark c failed; its owner is told at the next safe point (conn_reap),
  * never from inside a send that some fan-out loop is making. */
-static void
+void
 conn_fail(struct conn *c, enum conn_why why, size_t refused)
 {
 	if (c->dead || c->failing)

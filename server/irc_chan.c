@@ -101,8 +101,8 @@ irc_topic_of(struct irc_session *s, const struct room *r, int none)
 	}
 	irc_reply1(s, "332", chan, r->topic);
 	snprintf(when, sizeof when, "%lld", (long long)(r->topic_ms / 1000));
-	irc_reply(
-	    s, "333", (const char *[]){ chan, r->topic_by, when, NULL }, NULL);
+	irc_reply_mid(
+	    s, "333", (const char *[]){ chan, r->topic_by, when, NULL });
 }
 
 static void

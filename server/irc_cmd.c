@@ -186,14 +186,16 @@ irc_message(struct irc_session *s, struct irc_msg *m, unsigned flags)
 	}
 	/* An ACTION is a message with a flag to the core, so that text
 	 * users see "* nick text"; other CTCPs are for IRC users only. */
-	if (irc_ctcp_action(text, len, &arg, &arglen)) {
+	if (irc_ctcp_action(clean, len, &arg, &arglen)) {
 		flags |= EV_F_ACTION;
-		text = arg;
+		/* Its text ends at its closing \001: a string of its own (arg
+		 * is a literal "" when there is none). */
+		if (arglen > 0)
+			clean[(size_t)(arg - clean) + arglen] = '\0';
+		text = arglen > 0 ? arg : "";
 		len = arglen;
 	} else if (len > 0 && text[0] == '\001')
 		flags |= EV_F_CTCP;
-	/* The ACTION's text ends at its closing \001: a string of its own. */
-	clean[(size_t)(text - clean) + len] = '\0';
 	if (target[0] == '#') {
 		rv = chat_say(irc_chat(s), s->user, target + 1, text, len,
 		    flags, buf_len(&tags) > 1 ? buf_data(&tags) : NULL);

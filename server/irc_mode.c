@@ -53,9 +53,8 @@ irc_mode_room(struct irc_session *s, struct irc_msg *m)
 	if (m->nparams == 1) {
 		snprintf(when, sizeof when, "%lld",
 		    (long long)(r->created_ms / 1000));
-		irc_reply(
-		    s, "324", (const char *[]){ chan, "+nt", NULL }, NULL);
-		irc_reply(s, "329", (const char *[]){ chan, when, NULL }, NULL);
+		irc_reply_mid(s, "324", (const char *[]){ chan, "+nt", NULL });
+		irc_reply_mid(s, "329", (const char *[]){ chan, when, NULL });
 		return;
 	}
 	if (m->nparams == 2 && irc_mode_list(s, chan, m->params[1]))
@@ -111,7 +110,7 @@ irc_mode_user(struct irc_session *s, struct irc_msg *m)
 		return;
 	}
 	if (m->nparams == 1) {
-		irc_reply(s, "221", (const char *[]){ "+i", NULL }, NULL);
+		irc_reply_mid(s, "221", (const char *[]){ "+i", NULL });
 		return;
 	}
 	/* Every user is +i, always: i is taken without a word. */

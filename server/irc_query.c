@@ -103,7 +103,7 @@ irc_send_welcome(struct irc_session *s)
 	irc_reply(s, "002", NULL, "Your host is %s, running version %s",
 	    irc_server(s), IRC_VERSION);
 	irc_reply(s, "003", NULL, "This server was created %s", created);
-	irc_reply(s, "004", my, NULL);
+	irc_reply_mid(s, "004", my);
 	irc_send_isupport(s);
 	irc_send_motd(s);
 }

@@ -48,41 +48,69 @@ irc_send_buf(struct irc_session *s, struct buf *b)
 		conn_send(s->ep.conn, buf_data(b), buf_len(b));
 }
 
-void
-irc_reply(struct irc_session *s, const char *code, const char *const *mid,
-    const char *fmt, ...)
+/* A numeric whose first param is first (the client's nick, mostly), then
+ * mid, then text (NULL: none) cut to fit. */
+static void
+irc_numeric(struct irc_session *s, const char *first, const char *code,
+    const char *const *mid, char *text)
 {
 	const char *params[IRC_PARAMS_MAX];
-	char text[IRC_REPLY_TEXT_MAX];
-	size_t n = 0, head, len, room;
+	size_t n = 0, head, room, i;
 	struct buf b;
-	va_list ap;
-	int k;
 
-	params[n++] = irc_nick(s);
+	params[n++] = first;
 	while (mid != NULL && *mid != NULL && n < IRC_REPLY_MID_MAX + 1) {
 		params[n] = irc_middle_ok(*mid) ? *mid : "*";
 		n++;
 		mid++;
 	}
-	if (fmt != NULL) {
-		va_start(ap, fmt);
-		k = vsnprintf(text, sizeof text, fmt, ap);
-		va_end(ap);
-		len = k < 0 ? 0 : strlen(text);
+	if (text != NULL) {
 		/* ":S CODE mid... :" and CR LF around the text. */
 		head = 1 + strlen(irc_server(s)) + 1 + strlen(code) + 2 + 2;
-		for (k = 0; k < (int)n; k++)
-			head += 1 + strlen(params[k]);
+		for (i = 0; i < n; i++)
+			head += 1 + strlen(params[i]);
 		room = head < IRC_LINE_MAX ? IRC_LINE_MAX - head : 0;
-		text[irc_utf8_cut(text, len, room)] = '\0';
+		text[irc_utf8_cut(text, strlen(text), room)] = '\0';
 		params[n++] = text;
 	}
 	buf_init(&b);
 	if (irc_format(&b, NULL, irc_server(s), code, n, params,
-		fmt != NULL ? IRC_FMT_TRAILING : 0) != -1)
+		text != NULL ? IRC_FMT_TRAILING : 0) != -1)
 		irc_send_buf(s, &b);
 	buf_free(&b);
+}
+
+void
+irc_reply(struct irc_session *s, const char *code, const char *const *mid,
+    const char *fmt, ...)
+{
+	char text[IRC_REPLY_TEXT_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vsnprintf(text, sizeof text, fmt, ap) < 0)
+		text[0] = '\0';
+	va_end(ap);
+	irc_numeric(s, irc_nick(s), code, mid, text);
+}
+
+void
+irc_reply_star(struct irc_session *s, const char *code, const char *fmt, ...)
+{
+	char text[IRC_REPLY_TEXT_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vsnprintf(text, sizeof text, fmt, ap) < 0)
+		text[0] = '\0';
+	va_end(ap);
+	irc_numeric(s, "*", code, NULL, text);
+}
+
+void
+irc_reply_mid(struct irc_session *s, const char *code, const char *const *mid)
+{
+	irc_numeric(s, irc_nick(s), code, mid, NULL);
 }
 
 void

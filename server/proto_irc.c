@@ -226,7 +226,7 @@ irc_try_register(struct irc_session *s)
 		return;
 	if (srv->cfg.password != NULL && !irc_password_ok(s)) {
 		log_info("client %u: wrong password", s->user->id);
-		irc_reply(s, "464", NULL, "Password incorrect");
+		irc_reply_star(s, "464", "Password incorrect");
 		irc_leave(s, EV_QUIT_PASSWORD, NULL,
 		    "Closing Link: password incorrect");
 		return;
@@ -258,6 +258,21 @@ irc_cmd_find(const char *name)
 	return NULL;
 }
 
+/* Remove NUL and CR bytes from line[0, len) in place; the new length. */
+static size_t
+irc_strip_nul_cr(char *line, size_t len)
+{
+	size_t i, n = 0;
+
+	if (memchr(line, '\0', len) == NULL && memchr(line, '\r', len) == NULL)
+		return len;
+	for (i = 0; i < len; i++)
+		if (line[i] != '\0' && line[i] != '\r')
+			line[n++] = line[i];
+	line[n] = '\0';
+	return n;
+}
+
 static void
 irc_on_line(struct conn *c, void *owner, char *line, size_t len)
 {
@@ -269,10 +284,14 @@ irc_on_line(struct conn *c, void *owner, char *line, size_t len)
 
 	(void)c;
 	s->last_ms = loop_now(s->srv->loop);
+	s->lines++;
 	if (!irc_line_fits(line, len) || len > IRC_INPUT_MAX) {
-		irc_on_toolong(c, owner);
+		irc_reply(s, "417", NULL, "Input line was too long");
 		return;
 	}
+	/* NUL and a CR inside the line are C0 controls like the others:
+	 * removed (irc-v1 §2), not a reason to drop the line. */
+	len = irc_strip_nul_cr(line, len);
 	/* Parse a copy: the command as sent stays in line, for 421. */
 	memcpy(copy, line, len + 1);
 	if (irc_parse(&m, copy, len) == -1)
@@ -295,8 +314,12 @@ irc_on_line(struct conn *c, void *owner, char *line, size_t len)
 static void
 irc_on_toolong(struct conn *c, void *owner)
 {
+	struct irc_session *s = owner;
+
 	(void)c;
-	irc_reply(owner, "417", NULL, "Input line was too long");
+	s->last_ms = loop_now(s->srv->loop);
+	s->lines++;
+	irc_reply(s, "417", NULL, "Input line was too long");
 }
 
 static void
@@ -384,18 +407,20 @@ irc_on_login_timeout(struct loop *l, struct loop_timer *t, void *arg)
 }
 
 /*
- * Keepalive (irc-v1 §9), re-armed lazily: a line only stamps last_ms, and
- * the timer, when it fires, looks at how long the client was quiet.
+ * Keepalive (irc-v1 §9), re-armed lazily: a line only stamps last_ms and
+ * counts itself, and the timer, when it fires, looks at how long the
+ * client was quiet. After a PING it fires 90 s later (a line since then
+ * restarts the 90 s from that line) and, if nothing came, at 120 s.
  */
 static void
 irc_on_alive(struct loop *l, struct loop_timer *t, void *arg)
 {
 	struct irc_session *s = arg;
-	int64_t now = loop_now(l), quiet = now - s->last_ms;
+	int64_t now = loop_now(l), quiet;
 	const char *params[1] = { irc_server(s) };
 	struct buf b;
 
-	if (s->pinged && s->last_ms < s->ping_ms) {
+	if (s->pinged && s->lines == s->ping_lines) {
 		if (now - s->ping_ms >= CHATD_IRC_PING_WAIT_MS) {
 			irc_leave(s, EV_QUIT_PING, NULL,
 			    "Closing Link: Ping timeout");
@@ -407,6 +432,7 @@ irc_on_alive(struct loop *l, struct loop_timer *t, void *arg)
 		return;
 	}
 	s->pinged = 0;
+	quiet = now - s->last_ms;
 	if (quiet < CHATD_IRC_PING_IDLE_MS) {
 		loop_timer_start(
 		    l, t, CHATD_IRC_PING_IDLE_MS - quiet, 0, irc_on_alive, s);
@@ -419,7 +445,12 @@ irc_on_alive(struct loop *l, struct loop_timer *t, void *arg)
 	buf_free(&b);
 	s->pinged = 1;
 	s->ping_ms = now;
-	loop_timer_start(l, t, CHATD_IRC_PING_WAIT_MS, 0, irc_on_alive, s);
+	s->ping_lines = s->lines;
+	loop_timer_start(l, t,
+	    CHATD_IRC_PING_IDLE_MS < CHATD_IRC_PING_WAIT_MS ?
+		CHATD_IRC_PING_IDLE_MS :
+		CHATD_IRC_PING_WAIT_MS,
+	    0, irc_on_alive, s);
 }
 
 /* CAP (irc-v1 §5). */

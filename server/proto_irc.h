@@ -61,6 +61,8 @@ struct irc_session {
 	enum ev_quit why;        /* for the log, when the connection goes */
 	int64_t last_ms;         /* loop clock: its last line */
 	int64_t ping_ms;         /* loop clock: the keepalive PING */
+	uint64_t lines;          /* lines received (too long ones too) */
+	uint64_t ping_lines;     /* lines received when it was pinged */
 	const char *verb;        /* the command being handled, as sent */
 	struct loop_timer login; /* registration deadline */
 	struct loop_timer alive; /* keepalive */
@@ -106,11 +108,17 @@ const char *irc_username(const struct user *);
 /*
  * ":S <code> <n> <mid>... :<text>": mid is NULL-terminated (NULL for
  * none); a middle param that cannot be one (empty, spaces, a leading
- * ':') is sent as "*". fmt NULL: no text, the last middle is the last
- * param. The text is cut at a character boundary so the line fits 512.
+ * ':') is sent as "*". The text is cut at a character boundary so the
+ * line fits 512.
  */
 void irc_reply(struct irc_session *, const char *code, const char *const *mid,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* ":S <code> <n> <mid>...", without text: the last middle is last. */
+void irc_reply_mid(
+    struct irc_session *, const char *code, const char *const *mid);
+/* The same with "*" for <n> whatever the nick (464). */
+void irc_reply_star(struct irc_session *, const char *code, const char *fmt,
+    ...) __attribute__((format(printf, 3, 4)));
 /* "<code> <n> <param> :<text>", the usual shape. */
 void irc_reply1(struct irc_session *, const char *code, const char *param,
     const char *text);

@@ -378,9 +378,7 @@ open_locked(int port, int *guest)
 	char line[512];
 
 	ck_assert_ptr_nonnull(c);
-	/* Plain text at once: the login timeout here is short (chatd-v2 §1
-	 * makes a silent connection wait 500 ms). */
-	conn_send(c, "\n");
+	conn_send(c, "\n"); /* plain text now, not after 500 ms (chatd-v2 §1) */
 	ck_assert_int_ge(conn_line(c, line, sizeof line, WAIT), 0);
 	ck_assert_msg(line_body(line) != NULL &&
 		sscanf(line_body(line), "-!- welcome to chatd, guest%d",
