@@ -14,6 +14,8 @@
 static int view_nick_char(unsigned char);
 static int view_mentions(const char *, size_t, const char *);
 static void view_privmsg(struct client *, struct irc_msg *, int64_t);
+static int view_event(struct client *, struct irc_msg *, int64_t, enum ev_kind,
+    size_t, struct ev *, char *);
 static void view_moved(struct client *, const char *);
 static void view_join(struct client *, struct irc_msg *, int64_t);
 static void view_part(struct client *, struct irc_msg *, int64_t);
@@ -119,6 +121,23 @@ view_privmsg(struct client *c, struct irc_msg *m, int64_t t)
 	resume_add(&c->resume, ev.msgid);
 }
 
+/* The event m reports about the user it comes from: 0 when it has fewer
+ * than nparams params or no user for a source (a server's). nickbuf holds
+ * CLIENT_NICK_MAX bytes. */
+static int
+view_event(struct client *c, struct irc_msg *m, int64_t t, enum ev_kind kind,
+    size_t nparams, struct ev *ev, char *nickbuf)
+{
+	memset(ev, 0, sizeof *ev);
+	if (m->nparams < nparams ||
+	    (ev->nick = client_source_nick(
+		 c, m->source, nickbuf, CLIENT_NICK_MAX)) == NULL)
+		return 0;
+	ev->kind = kind;
+	ev->time_ms = t;
+	return 1;
+}
+
 /* The server took this client out of its current room: go where
  * plain-text users are sent, #lobby, unless that was the room. */
 static void
@@ -137,15 +156,10 @@ view_join(struct client *c, struct irc_msg *m, int64_t t)
 	struct ev ev;
 	int asked;
 
-	if (m->nparams < 1 ||
-	    (nick = client_source_nick(
-		 c, m->source, nickbuf, sizeof nickbuf)) == NULL)
+	if (!view_event(c, m, t, EV_JOIN, 1, &ev, nickbuf))
 		return;
+	nick = ev.nick;
 	room = m->params[0];
-	memset(&ev, 0, sizeof ev);
-	ev.kind = EV_JOIN;
-	ev.time_ms = t;
-	ev.nick = nick;
 	ev.room = client_room_name(room);
 	if (!client_is_self(c, nick) || !client_name_ok(room, sizeof c->room)) {
 		if (text_casecmp(room, c->room) == 0)
@@ -196,15 +210,10 @@ view_part(struct client *c, struct irc_msg *m, int64_t t)
 	struct ev ev;
 	int asked;
 
-	if (m->nparams < 1 ||
-	    (nick = client_source_nick(
-		 c, m->source, nickbuf, sizeof nickbuf)) == NULL)
+	if (!view_event(c, m, t, EV_PART, 1, &ev, nickbuf))
 		return;
+	nick = ev.nick;
 	room = m->params[0];
-	memset(&ev, 0, sizeof ev);
-	ev.kind = EV_PART;
-	ev.time_ms = t;
-	ev.nick = nick;
 	ev.room = client_room_name(room);
 	ev.text = m->nparams >= 2 ? m->params[1] : "";
 	ev.len = strlen(ev.text);
@@ -231,10 +240,10 @@ view_quit(struct client *c, struct irc_msg *m, int64_t t)
 	const char *nick, *why;
 	struct ev ev;
 
-	if ((nick = client_source_nick(
-		 c, m->source, nickbuf, sizeof nickbuf)) == NULL ||
-	    client_is_self(c, nick))
+	if (!view_event(c, m, t, EV_QUIT, 0, &ev, nickbuf) ||
+	    client_is_self(c, ev.nick))
 		return;
+	nick = ev.nick;
 	why = m->nparams >= 1 ? m->params[0] : "";
 	/* As plain-text users see it: "bob has quit (bye)", for a QUIT
 	 * with a reason ("Quit: bye") or without one ("Client Quit"). */
@@ -242,10 +251,6 @@ view_quit(struct client *c, struct irc_msg *m, int64_t t)
 		why += strlen(VIEW_QUIT_PREFIX);
 	else if (strcmp(why, VIEW_QUIT_NONE) == 0)
 		why = "";
-	memset(&ev, 0, sizeof ev);
-	ev.kind = EV_QUIT;
-	ev.time_ms = t;
-	ev.nick = nick;
 	ev.quit = EV_QUIT_REQUEST;
 	ev.text = why;
 	ev.len = strlen(why);
@@ -260,14 +265,9 @@ view_nick(struct client *c, struct irc_msg *m, int64_t t)
 	const char *nick;
 	struct ev ev;
 
-	if (m->nparams < 1 ||
-	    (nick = client_source_nick(
-		 c, m->source, nickbuf, sizeof nickbuf)) == NULL)
+	if (!view_event(c, m, t, EV_NICK, 1, &ev, nickbuf))
 		return;
-	memset(&ev, 0, sizeof ev);
-	ev.kind = EV_NICK;
-	ev.time_ms = t;
-	ev.nick = nick;
+	nick = ev.nick;
 	ev.target = m->params[0];
 	members_rename(&c->members, nick, m->params[0]);
 	client_show(c, &ev, 0, NULL, 0);

@@ -209,6 +209,24 @@ proc_close(struct proc *p)
 		close(p->slave);
 }
 
+struct proc *
+proc_new(void)
+{
+	struct proc *p = malloc(sizeof *p);
+
+	ck_assert_ptr_nonnull(p);
+	memset(p, 0, sizeof *p);
+	p->in = p->out = p->err = p->slave = -1;
+	return p;
+}
+
+void
+proc_free(struct proc *p)
+{
+	proc_close(p);
+	free(p);
+}
+
 int
 chatrun_server_start(const char *const *args)
 {

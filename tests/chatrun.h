@@ -41,6 +41,10 @@ int proc_exit(struct proc *);
 void proc_send(struct proc *, const char *s);
 /* Kill chat if it still runs and close its descriptors; not p itself. */
 void proc_close(struct proc *);
+/* A struct proc to start chat in (none running, nothing open), and its
+ * end: proc_close, then free. The fixture's pair. */
+struct proc *proc_new(void);
+void proc_free(struct proc *);
 
 /*
  * The one chatd a test runs: started as srv_start (failing the test if

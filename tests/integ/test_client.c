@@ -27,17 +27,13 @@ static void
 setup(void)
 {
 	fakeirc_start(&f);
-	p = malloc(sizeof *p);
-	ck_assert_ptr_nonnull(p);
-	memset(p, 0, sizeof *p);
-	p->in = p->out = p->err = p->slave = -1;
+	p = proc_new();
 }
 
 static void
 teardown(void)
 {
-	proc_close(p);
-	free(p);
+	proc_free(p);
 	fakeirc_stop(&f);
 }
 

@@ -25,10 +25,7 @@ static struct proxy px;
 static void
 setup(void)
 {
-	p = malloc(sizeof *p);
-	ck_assert_ptr_nonnull(p);
-	memset(p, 0, sizeof *p);
-	p->in = p->out = p->err = p->slave = -1;
+	p = proc_new();
 	memset(&px, 0, sizeof px);
 	px.ready = -1;
 }
@@ -36,8 +33,7 @@ setup(void)
 static void
 teardown(void)
 {
-	proc_close(p);
-	free(p);
+	proc_free(p);
 	proxy_stop(&px);
 	chatrun_teardown();
 }
