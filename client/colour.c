@@ -1,8 +1,8 @@
 /* colour.c: how a received line looks on a colour terminal. */
 #include <string.h>
 
-#include "notice.h"
 #include "colour.h"
+#include "proto.h"
 #include "text.h"
 
 #define SGR_RESET       "\033[0m"
@@ -25,7 +25,18 @@ static const char *const colour_nick_colours[] = {
 	"\033[96m",
 };
 
+static const char *colour_body(const char *);
 static int colour_nick(struct buf *, const char *, size_t, int);
+
+/* The text after the "[HH:MM:SS] " stamp, or line itself without one. */
+static const char *
+colour_body(const char *line)
+{
+	if (strlen(line) >= CHAT_STAMP_LEN && line[0] == '[' &&
+	    line[CHAT_STAMP_LEN - 2] == ']' && line[CHAT_STAMP_LEN - 1] == ' ')
+		return line + CHAT_STAMP_LEN;
+	return line;
+}
 
 /* Append nick (n bytes) in its colour. */
 static int
@@ -49,19 +60,32 @@ colour_nick(struct buf *out, const char *nick, size_t n, int bold)
 	return 0;
 }
 
+int
+colour_highlight(struct buf *out, const char *line)
+{
+	if (buf_append_str(out, SGR_BOLD) == -1 ||
+	    buf_append_str(out, line) == -1)
+		return -1;
+	return buf_append_str(out, SGR_RESET);
+}
+
 /*
- * The forms (after the stamp): "<nick> text", "* nick text", "*nick*
- * text", "-> *nick* text", "-!- error: text", "-!- text". Anything else
- * is printed plain.
+ * The forms (after the stamp and, for another room, "#room "): "<nick>
+ * text", "* nick text", "*nick* text", "-> *nick* text", "-!- error:
+ * text", "-!- text". Anything else is printed plain.
  */
 int
 colour_line(struct buf *out, const char *line)
 {
-	const char *b = notice_body(line), *e;
+	const char *b = colour_body(line), *e;
 	const char *sgr = NULL;
 	size_t pre = 0, n = 0;
 	int bold = 0;
 
+	/* A message from another room: "#dev " after the stamp. */
+	if (b != line && b[0] == '#' && (e = strchr(b, ' ')) != NULL &&
+	    (e[1] == '<' || e[1] == '*'))
+		b = e + 1;
 	if (b != line &&
 	    (buf_append_str(out, SGR_DIM) == -1 ||
 		buf_append(out, line, (size_t)(b - line)) == -1 ||

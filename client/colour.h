@@ -11,5 +11,7 @@
  * added. Returns 0, or -1 with errno ENOMEM.
  */
 int colour_line(struct buf *out, const char *line);
+/* A line for this user (chat-v2 §6): all of it bold. Same returns. */
+int colour_highlight(struct buf *out, const char *line);
 
 #endif

@@ -159,6 +159,17 @@ editor_show(struct editor *ed)
 	if (ed->shown)
 		return;
 	editor_out(ed, ed->prompt, strlen(ed->prompt));
+	if (ed->secret) {
+		/* Nothing of a password shows, not even its length. */
+		editor_locate(ed, 0, &erow, &ecol);
+		if (ecol >= ed->cols) {
+			editor_out(ed, "\r\n", 2);
+			erow++;
+		}
+		ed->crow = erow;
+		ed->shown = 1;
+		return;
+	}
 	editor_out(ed, ed->text, ed->len);
 	editor_locate(ed, ed->len, &erow, &ecol);
 	/* Leave the pending-wrap state so that the cursor's row is known. */
@@ -241,6 +252,49 @@ editor_insert(struct editor *ed, const char *s, size_t n)
 	ed->pos += n;
 	ed->text[ed->len] = '\0';
 	editor_refresh(ed);
+}
+
+void
+editor_replace(struct editor *ed, size_t from, size_t to, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (from > to || to > ed->len)
+		return;
+	if (n > EDITOR_LINE_MAX - (ed->len - (to - from))) {
+		editor_out(ed, "\a", 1);
+		return;
+	}
+	memmove(ed->text + from + n, ed->text + to, ed->len - to);
+	memcpy(ed->text + from, s, n);
+	ed->len = ed->len - (to - from) + n;
+	ed->pos = from + n;
+	ed->text[ed->len] = '\0';
+	editor_refresh(ed);
+}
+
+void
+editor_set_line(struct editor *ed, const char *s, size_t pos)
+{
+	editor_set_text(ed, s);
+	if (pos < ed->len) {
+		ed->pos = pos;
+		editor_refresh(ed);
+	}
+}
+
+void
+editor_set_secret(struct editor *ed, int on)
+{
+	int shown = ed->shown;
+
+	editor_hide(ed);
+	ed->secret = on != 0;
+	ed->len = ed->pos = 0;
+	ed->text[0] = '\0';
+	ed->mblen = ed->mbneed = 0;
+	if (shown)
+		editor_show(ed);
 }
 
 /* Remove text[from, to) and leave the cursor at from. */
@@ -328,10 +382,12 @@ editor_enter(struct editor *ed)
 	if (shown) {
 		editor_hide(ed);
 		editor_out(ed, ed->prompt, strlen(ed->prompt));
-		editor_out(ed, ed->text, ed->len);
+		if (!ed->secret)
+			editor_out(ed, ed->text, ed->len);
 		editor_out(ed, "\r\n", 2);
 	}
-	editor_history_add(ed, ed->line);
+	if (!ed->secret)
+		editor_history_add(ed, ed->line);
 	ed->hidx = ed->nhist;
 	free(ed->saved);
 	ed->saved = NULL;
@@ -373,10 +429,12 @@ editor_csi(struct editor *ed)
 
 	switch (final) {
 	case CSI_UP:
-		editor_history_move(ed, -1);
+		if (!ed->secret)
+			editor_history_move(ed, -1);
 		break;
 	case CSI_DOWN:
-		editor_history_move(ed, 1);
+		if (!ed->secret)
+			editor_history_move(ed, 1);
 		break;
 	case CSI_RIGHT:
 		editor_move(ed, text_utf8_next(ed->text, ed->len, ed->pos));
@@ -447,10 +505,12 @@ editor_control(struct editor *ed, unsigned char c)
 		editor_word_back(ed);
 		break;
 	case CTRL('P'):
-		editor_history_move(ed, -1);
+		if (!ed->secret)
+			editor_history_move(ed, -1);
 		break;
 	case CTRL('N'):
-		editor_history_move(ed, 1);
+		if (!ed->secret)
+			editor_history_move(ed, 1);
 		break;
 	case CTRL('L'):
 		editor_clear_screen(ed);
@@ -458,7 +518,9 @@ editor_control(struct editor *ed, unsigned char c)
 	case KEY_ESC:
 		ed->esc = EDITOR_ESC_START;
 		break;
-	default: /* Tab and other controls insert nothing */
+	case '\t':
+		return EDITOR_TAB;
+	default: /* other controls insert nothing */
 		break;
 	}
 	return EDITOR_NONE;

@@ -19,7 +19,8 @@ enum editor_event {
 	EDITOR_NONE, /* key handled, nothing for the caller */
 	EDITOR_LINE, /* Enter: editor_line() holds the line */
 	EDITOR_EOF,  /* Ctrl-D on an empty line */
-	EDITOR_INTR  /* Ctrl-C */
+	EDITOR_INTR, /* Ctrl-C */
+	EDITOR_TAB   /* Tab: the caller may complete (editor_replace) */
 };
 
 enum editor_esc {
@@ -42,7 +43,8 @@ struct editor {
 	char line[EDITOR_LINE_MAX + 1]; /* the last line entered */
 	char prompt[EDITOR_PROMPT_MAX];
 	int cols;
-	int shown; /* prompt and text are on the screen */
+	int shown;  /* prompt and text are on the screen */
+	int secret; /* a password: the text is never drawn nor kept */
 	int crow;
 
 	enum editor_esc esc;
@@ -66,6 +68,17 @@ void editor_free(struct editor *);
 enum editor_event editor_key(struct editor *, unsigned char);
 /* The line entered (valid after EDITOR_LINE until the next Enter). */
 const char *editor_line(const struct editor *);
+
+/* Replace text[from, to) (from <= to <= len, on character boundaries) by
+ * s and put the cursor after it; refused with a bell when the line would
+ * pass EDITOR_LINE_MAX. Redraws if shown. */
+void editor_replace(struct editor *, size_t from, size_t to, const char *s);
+/* Replace the whole text by s, the cursor at pos (at most its length). */
+void editor_set_line(struct editor *, const char *s, size_t pos);
+/* Secret mode on or off (for a password): the text is not drawn, Enter
+ * leaves only the prompt on the screen, and nothing goes to history.
+ * Turning it on or off empties the text. */
+void editor_set_secret(struct editor *, int on);
 
 /* Replace the prompt (plain text, no control characters); redraws if the
  * editor is shown. */

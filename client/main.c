@@ -1,4 +1,4 @@
-/* main.c: chat, the terminal client of chatd: options, connection, then the session. */
+/* main.c: chat, the terminal client of chatd (and any IRC server): options, connection, then the session. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -17,17 +17,22 @@
 #define CHAT_PORT_MAX     65535
 #define CHAT_PASSWORD_ENV "CHAT_PASSWORD"
 #define CHAT_PASSWORD_MAX CHAT_MAX_LINE
+#define CHAT_GUEST        "guest"
+#define OPT_NO_RECONNECT  256
+#define OPT_NO_BELL       257
 
 static const char chat_usage[] =
     "usage: chat [-hV] [-n NICK] [-r ROOM] [-P PASSWORD-FILE] [-e LINE]... "
-    "[HOST[:PORT] | HOST PORT]";
+    "[--no-reconnect] [--no-bell] [HOST[:PORT] | HOST PORT]";
 
 static const char chat_help[] =
-    "  -n, --nick NICK            choose a nickname (sends /nick NICK)\n"
-    "  -r, --room ROOM            join ROOM (sends /join ROOM)\n"
+    "  -n, --nick NICK            the nickname (default: $USER, or guest)\n"
+    "  -r, --room ROOM            the room to join (default: #lobby)\n"
     "  -P, --password-file FILE   send the password in FILE (or "
     "$" CHAT_PASSWORD_ENV ")\n"
     "  -e, --exec LINE            send LINE (repeatable), then quit\n"
+    "      --no-reconnect         exit when the connection drops\n"
+    "      --no-bell              no bell for messages to you\n"
     "  -h, --help                 this help\n"
     "  -V, --version              print the version\n"
     "HOST defaults to " CHAT_DEFAULT_HOST ", PORT to " CHAT_DEFAULT_PORT_STR
@@ -38,6 +43,8 @@ static const struct option chat_longopts[] = { { "nick", required_argument,
 	{ "room", required_argument, NULL, 'r' },
 	{ "password-file", required_argument, NULL, 'P' },
 	{ "exec", required_argument, NULL, 'e' },
+	{ "no-reconnect", no_argument, NULL, OPT_NO_RECONNECT },
+	{ "no-bell", no_argument, NULL, OPT_NO_BELL },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 } };
 
@@ -64,13 +71,16 @@ main(int argc, char **argv)
 	struct session_opts o;
 	char host[NET_ADDRSTRLEN];
 	char port[NET_ADDRSTRLEN];
+	char room[CHAT_ROOM_MAX + 2], user[CHAT_IRC_USER_MAX + 1];
 	char **exec;
 	char password[CHAT_PASSWORD_MAX + 2];
 	long long portnum;
-	const char *cause = "unknown error", *pwfile = NULL;
+	const char *cause = "unknown error", *pwfile = NULL, *login;
 	int ch, fd;
 
 	memset(&o, 0, sizeof o);
+	o.reconnect = 1;
+	o.bell = 1;
 	if ((exec = calloc((size_t)argc, sizeof *exec)) == NULL) {
 		fprintf(stderr, "chat: %s\n", strerror(errno));
 		return 1;
@@ -94,13 +104,21 @@ main(int argc, char **argv)
 				    "invalid room name %s (1-%d "
 				    "characters: letters, digits, _ or -)",
 				    optarg, CHAT_ROOM_MAX);
-			o.room = optarg;
+			snprintf(
+			    room, sizeof room, "#%s", text_room_name(optarg));
+			o.room = room;
 			break;
 		case 'P':
 			pwfile = optarg;
 			break;
 		case 'e':
 			exec[o.nexec++] = optarg;
+			break;
+		case OPT_NO_RECONNECT:
+			o.reconnect = 0;
+			break;
+		case OPT_NO_BELL:
+			o.bell = 0;
 			break;
 		case 'h':
 			printf("%s\n%s", chat_usage, chat_help);
@@ -162,6 +180,19 @@ main(int argc, char **argv)
 	else
 		o.mode = SESSION_PIPE;
 	o.colour = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
+	/* The nick and username of the person at the keyboard, if IRC takes
+	 * them; chatd's rules are the strictest, so they serve for all. */
+	if ((login = getenv("USER")) == NULL || *login == '\0')
+		login = NULL;
+	if (o.nick == NULL)
+		o.nick = login != NULL && text_nick_valid(login) ? login :
+								   CHAT_GUEST;
+	if (login == NULL)
+		login = o.nick;
+	text_irc_username(user, login, strlen(login));
+	o.user = user;
+	o.host = host;
+	o.port = port;
 
 	if ((fd = net_connect(host, port, &cause)) == -1) {
 		if (strncmp(host, "unix:", strlen("unix:")) == 0)

@@ -59,11 +59,12 @@ enum ev_quit {
  * EV_REPLY and EV_ERROR codes. Each names one sentence; the arguments it
  * uses are listed after it (fields of struct ev). R_TEXT and E_TEXT carry
  * free text for what has no sentence of its own (help lines, the text of
- * another IRC server's numerics).
+ * another IRC server's numerics). Those marked "chat:" only the chat
+ * client prints.
  */
 enum ev_code {
 	R_TEXT,          /* text */
-	R_WELCOME,       /* nick, room */
+	R_WELCOME,       /* nick, room, target: the network (NULL: chatd) */
 	R_WELCOME_PASS,  /* nick: a password is needed */
 	R_PASS_OK,       /* room */
 	R_NICK_SAME,     /* nick: "you are already NICK" */
@@ -71,7 +72,7 @@ enum ev_code {
 	R_SHUTDOWN,      /* */
 	R_WHO,           /* room, num[0] members, text: "@alice, bob" */
 	R_ROOMS,         /* num[0] rooms, text: "#a (1), #b (2)" */
-	R_TOPIC,         /* room, text: topic, target: who set it */
+	R_TOPIC,         /* room, text: topic, target: who set it or NULL */
 	R_NO_TOPIC,      /* room */
 	R_AWAY_ON,       /* */
 	R_AWAY_OFF,      /* */
@@ -91,6 +92,10 @@ enum ev_code {
 	R_NICK_SPLIT,    /* nick: lost, target: the new guest nick */
 	R_IS_OP,         /* nick, room: already an operator of room */
 	R_IS_NOT_OP,     /* nick, room: not an operator of room */
+	R_NICK_TAKEN,    /* chat: nick asked for, target: the one given */
+	R_DISCONNECTED,  /* chat: text: why */
+	R_RECONNECTING,  /* chat: text: why, num[0] seconds to the next try */
+	R_MODE,          /* chat: nick, room, text: a mode other than +-o */
 	E_TEXT,          /* text */
 	E_PASS_NEEDED,   /* */
 	E_LINE_TOO_LONG, /* num[0] the limit */
@@ -117,6 +122,8 @@ enum ev_code {
 	E_TOO_SLOW,      /* num[0] bytes unsent */
 	E_CLUSTER_DOWN,  /* cluster unavailable */
 	E_CLUSTER_LATER, /* cluster unavailable, try again later */
+	E_NO_ROOM,       /* chat: the user is in no room */
+	E_NOT_CONNECTED, /* chat: a line typed while disconnected: not sent */
 	EV_NCODES
 };
 

@@ -140,9 +140,9 @@ render_reply(struct buf *out, const struct ev *ev)
 	switch (ev->code) {
 	case R_WELCOME:
 		return buf_printf(out,
-		    "welcome to chatd, %s! you are in #%s; type /help for "
-		    "commands",
-		    ev->nick, ev->room);
+		    "welcome to %s, %s! you are in #%s; type /help for commands",
+		    ev->target != NULL ? ev->target : "chatd", ev->nick,
+		    ev->room);
 	case R_WELCOME_PASS:
 		return buf_printf(out,
 		    "welcome to chatd, %s! this server needs a password: /pass "
@@ -166,6 +166,10 @@ render_reply(struct buf *out, const struct ev *ev)
 		return buf_printf(out, "%lld %s: %s", n,
 		    render_plural(n, "room", "rooms"), ev->text);
 	case R_TOPIC:
+		/* Other IRC servers may not say who set it. */
+		if (ev->target == NULL)
+			return buf_printf(
+			    out, "topic of #%s: %s", ev->room, ev->text);
 		return buf_printf(out, "topic of #%s: %s (set by %s)", ev->room,
 		    ev->text, ev->target);
 	case R_NO_TOPIC:
@@ -227,6 +231,18 @@ render_reply(struct buf *out, const struct ev *ev)
 	case R_IS_NOT_OP:
 		return buf_printf(
 		    out, "%s is not an operator of #%s", ev->nick, ev->room);
+	case R_NICK_TAKEN:
+		return buf_printf(out,
+		    "nickname %s is already in use; you are %s", ev->nick,
+		    ev->target);
+	case R_DISCONNECTED:
+		return buf_printf(out, "disconnected: %s", ev->text);
+	case R_RECONNECTING:
+		return buf_printf(out,
+		    "disconnected: %s; reconnecting in %llds", ev->text, n);
+	case R_MODE:
+		return buf_printf(
+		    out, "%s set mode %s on #%s", ev->nick, ev->text, ev->room);
 	default:
 		return buf_append_str(out, ev->text != NULL ? ev->text : "");
 	}
@@ -305,6 +321,11 @@ render_error(struct buf *out, const struct ev *ev)
 	case E_CLUSTER_LATER:
 		return buf_append_str(
 		    out, "cluster unavailable, try again later");
+	case E_NO_ROOM:
+		return buf_append_str(out, "you are in no room (/join ROOM)");
+	case E_NOT_CONNECTED:
+		return buf_append_str(
+		    out, "not connected: the line was not sent");
 	default:
 		return buf_append_str(out, ev->text != NULL ? ev->text : "");
 	}

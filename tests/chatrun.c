@@ -202,6 +202,57 @@ proc_close(struct proc *p)
 		close(p->slave);
 }
 
+struct proc *
+proc_new(void)
+{
+	struct proc *p = malloc(sizeof *p);
+
+	ck_assert_ptr_nonnull(p);
+	memset(p, 0, sizeof *p);
+	p->in = p->out = p->err = p->slave = -1;
+	return p;
+}
+
+void
+proc_free(struct proc *p)
+{
+	proc_close(p);
+	free(p);
+}
+
+/* The one chatd a test of chat against chatd runs. */
+static struct srv srv;
+static int srv_up;
+
+int
+chatrun_server_start(const char *const *args)
+{
+	ck_assert_msg(srv_start(&srv, args) == 0, "chatd did not start");
+	srv_up = 1;
+	return srv.port;
+}
+
+int
+chatrun_server_stop(int sig)
+{
+	srv_up = 0;
+	return srv_stop(&srv, sig);
+}
+
+void
+chatrun_teardown(void)
+{
+	int st;
+
+	if (!srv_up)
+		return;
+	/* Stopped as a user would, and cleanly: under the sanitizers and
+	 * valgrind a non-zero exit is a leak or an error. */
+	srv_up = 0;
+	st = srv_stop(&srv, SIGTERM);
+	ck_assert_msg(st == 0, "chatd exited with %d after SIGTERM", st);
+}
+
 const char *
 chatrun_port_str(int port)
 {

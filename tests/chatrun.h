@@ -44,6 +44,20 @@ void proc_send(struct proc *, const char *s);
 /* Kill chat if it still runs and close its descriptors; not p itself. */
 void proc_close(struct proc *);
 
+/*
+ * The one chatd a test runs: started as srv_start (failing the test if
+ * it does not come up), stopped by chatrun_teardown, the Check fixture,
+ * with SIGTERM, wanting exit 0. chatrun_server_start returns its port.
+ */
+int chatrun_server_start(const char *const *args);
+/* Stop that chatd now (as srv_stop), to watch chat react. */
+int chatrun_server_stop(int sig);
+void chatrun_teardown(void);
+/* A struct proc to start chat in (none running, nothing open), and its
+ * end: proc_close, then free. The fixture's pair. */
+struct proc *proc_new(void);
+void proc_free(struct proc *);
+
 /* port as a string for chat's arguments; good until the next call. */
 const char *chatrun_port_str(int port);
 

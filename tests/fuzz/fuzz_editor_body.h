@@ -378,6 +378,10 @@ fze_key(struct fze *f, uint8_t c)
 		if (c != 0x03)
 			fze_fail(f, "interrupt from %#x", c);
 		break;
+	case EDITOR_TAB:
+		if (c != '\t')
+			fze_fail(f, "Tab from %#x", c);
+		break;
 	case EDITOR_NONE:
 		break;
 	}

@@ -14,6 +14,7 @@
 #include <check.h>
 
 #include "check_main.h"
+#include "fuzz/fuzz_client_body.h"
 #include "fuzz/fuzz_editor_body.h"
 #include "fuzz/fuzz_irc_body.h"
 #include "fuzz/fuzz_server_body.h"
@@ -97,6 +98,12 @@ START_TEST(test_irc_regressions)
 }
 END_TEST
 
+START_TEST(test_client_regressions)
+{
+	(void)replay_dir("regressions", "fuzz_client", fuzz_client_one);
+}
+END_TEST
+
 /* The seeds must pass too; finding none means FUZZ_DIR is wrong. */
 START_TEST(test_server_seeds)
 {
@@ -117,6 +124,38 @@ START_TEST(test_irc_seeds)
 {
 	ck_assert_msg(replay_dir("fuzz_irc", "", fuzz_irc_one) > 0,
 	    "no seeds in %s/fuzz_irc", fuzz_dir());
+}
+END_TEST
+
+START_TEST(test_client_seeds)
+{
+	ck_assert_msg(replay_dir("fuzz_client", "", fuzz_client_one) > 0,
+	    "no seeds in %s/fuzz_client", fuzz_dir());
+}
+END_TEST
+
+/* The client body's checks fire: a control byte or a bidi override
+ * shown, a line sent without CR LF. */
+START_TEST(test_client_check_fires)
+{
+	struct fzc f;
+
+	memset(&f, 0, sizeof f);
+	fzc_check_shown(&f, "[12:00:00] a\033b", 14);
+	ck_assert_int_eq(f.failed, 1);
+	memset(&f, 0, sizeof f);
+	fzc_check_shown(&f, "[12:00:00] a\xe2\x80\xae", 15);
+	ck_assert_int_eq(f.failed, 1);
+	memset(&f, 0, sizeof f);
+	fzc_check_shown(&f, "[12:00:00] a\xff", 13);
+	ck_assert_int_eq(f.failed, 1);
+	memset(&f, 0, sizeof f);
+	buf_init(&f.c.out);
+	ck_assert(buf_append_str(&f.c.out, "PRIVMSG x :y") == 0);
+	fzc_check_out(&f);
+	ck_assert_int_eq(f.failed, 1);
+	ck_assert_ptr_nonnull(strstr(f.why, "CR LF"));
+	buf_free(&f.c.out);
 }
 END_TEST
 
@@ -185,6 +224,9 @@ test_suite(void)
 	tcase_add_test(tc, test_irc_seeds);
 	tcase_add_test(tc, test_server_check_fires);
 	tcase_add_test(tc, test_irc_check_fires);
+	tcase_add_test(tc, test_client_regressions);
+	tcase_add_test(tc, test_client_seeds);
+	tcase_add_test(tc, test_client_check_fires);
 	suite_add_tcase(s, tc);
 	return s;
 }

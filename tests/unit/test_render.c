@@ -353,6 +353,43 @@ START_TEST(test_folded_quits)
 }
 END_TEST
 
+/* The sentences only the chat client prints (chat-v2.md), and the
+ * client's variants of server sentences: the network in the welcome, a
+ * topic whose setter another IRC server did not name. */
+START_TEST(test_client_sentences)
+{
+	struct ev ev;
+
+	ev = ev_code(EV_REPLY, R_WELCOME);
+	ev.room = "lobby";
+	ev.target = "libera";
+	is(&ev, 0,
+	    "-!- welcome to libera, alice! you are in #lobby; type /help for "
+	    "commands");
+	ev = ev_code(EV_REPLY, R_TOPIC);
+	text(&ev, "release day");
+	is(&ev, 0, "-!- topic of #dev: release day");
+	ev = ev_code(EV_REPLY, R_NICK_TAKEN);
+	ev.target = "alice_";
+	is(&ev, 0, "-!- nickname alice is already in use; you are alice_");
+	ev = ev_code(EV_REPLY, R_DISCONNECTED);
+	text(&ev, "connection reset");
+	is(&ev, 0, "-!- disconnected: connection reset");
+	ev = ev_code(EV_REPLY, R_RECONNECTING);
+	text(&ev, "server shutting down");
+	ev.num[0] = 4;
+	is(&ev, 0,
+	    "-!- disconnected: server shutting down; reconnecting in 4s");
+	ev = ev_code(EV_REPLY, R_MODE);
+	text(&ev, "+b mallory!*@*");
+	is(&ev, 0, "-!- alice set mode +b mallory!*@* on #dev");
+	ev = ev_code(EV_ERROR, E_NO_ROOM);
+	is(&ev, 0, "-!- error: you are in no room (/join ROOM)");
+	ev = ev_code(EV_ERROR, E_NOT_CONNECTED);
+	is(&ev, 0, "-!- error: not connected: the line was not sent");
+}
+END_TEST
+
 START_TEST(test_stamp_is_the_events_time)
 {
 	struct ev ev = ev_of(EV_JOIN);
@@ -386,6 +423,7 @@ test_suite(void)
 	tcase_add_test(tc, test_errors);
 	tcase_add_test(tc, test_folded_quits);
 	tcase_add_test(tc, test_stamp_is_the_events_time);
+	tcase_add_test(tc, test_client_sentences);
 	suite_add_tcase(s, tc);
 	return s;
 }
