@@ -12,9 +12,17 @@
  * chatd: chatd's text protocol. redis: pub/sub, separate publishers.
  * irc: any IRC server (chatd's IRC side, ngIRCd, InspIRCd): NICK/USER,
  * JOIN, PRIVMSG. lines: bare lines, every line to every other client
- * (bin/chatceiling). In all but redis the senders are among the clients.
+ * (bin/chatceiling). mixed: one chatd room, even connections on plain text,
+ * odd ones on IRC (JOIN #lobby), so every message crosses both protocols.
+ * In all but redis the senders are among the clients.
  */
-enum bench_target { BENCH_CHATD, BENCH_REDIS, BENCH_IRC, BENCH_LINES };
+enum bench_target {
+	BENCH_CHATD,
+	BENCH_REDIS,
+	BENCH_IRC,
+	BENCH_LINES,
+	BENCH_MIXED
+};
 
 struct bench_opts {
 	enum bench_target target;
@@ -37,6 +45,14 @@ struct bench_opts {
 };
 
 const char *bench_target_name(enum bench_target);
+
+/* Whether connection i speaks IRC: all of them for irc, the odd ones for
+ * mixed. */
+static inline int
+bench_conn_irc(const struct bench_opts *o, int i)
+{
+	return o->target == BENCH_IRC || (o->target == BENCH_MIXED && (i & 1));
+}
 
 /* Whether the senders are receivers too (everything but Redis). */
 static inline int

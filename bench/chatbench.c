@@ -13,6 +13,7 @@
 
 #include "bench.h"
 #include "conf.h"
+#include "proto.h"
 
 /* Descriptors besides the connections: stdio and a little slack. */
 #define MAIN_SPARE_FDS     32
@@ -67,8 +68,8 @@ main_usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: chatbench [options]\n"
-	    "  --target KIND          chatd, irc, redis or lines (default "
-	    "chatd)\n"
+	    "  --target KIND          chatd, irc, mixed, redis or lines "
+	    "(default chatd)\n"
 	    "  --host HOST            server address (default 127.0.0.1)\n"
 	    "  -p, --port PORT        server port (required)\n"
 	    "  -n, --clients N        receiving connections (default 100)\n"
@@ -96,7 +97,9 @@ main_usage(FILE *f)
 	    "goes to\n"
 	    "N-1 receivers. irc: the same in an IRC channel (NICK bNNNN, "
 	    "JOIN,\n"
-	    "PRIVMSG). lines: bare lines to a server that sends each line to "
+	    "PRIVMSG). mixed: chatd, the even connections on plain text, the "
+	    "odd\n"
+	    "ones on IRC in #lobby. lines: bare lines to a server that sends each line to "
 	    "every\n"
 	    "other client (bin/chatceiling). redis: N subscribers plus S "
 	    "separate\n"
@@ -120,6 +123,8 @@ bench_target_name(enum bench_target t)
 		return "irc";
 	case BENCH_LINES:
 		return "lines";
+	case BENCH_MIXED:
+		return "mixed";
 	}
 	return "?";
 }
@@ -203,6 +208,8 @@ main_parse(struct bench_opts *o, int argc, char **argv)
 				o->target = BENCH_IRC;
 			else if (strcmp(optarg, "lines") == 0)
 				o->target = BENCH_LINES;
+			else if (strcmp(optarg, "mixed") == 0)
+				o->target = BENCH_MIXED;
 			else
 				main_bad("--target", optarg);
 			break;
@@ -281,10 +288,14 @@ main_parse(struct bench_opts *o, int argc, char **argv)
 	if (o->channel == NULL)
 		o->channel = o->target == BENCH_IRC ? MAIN_IRC_CHANNEL :
 						      MAIN_REDIS_CHANNEL;
+	/* Text users land in #lobby: the IRC half joins them there. */
+	if (o->target == BENCH_MIXED)
+		o->channel = "#" CHAT_DEFAULT_ROOM;
 	if (o->target == BENCH_IRC &&
 	    (o->channel[0] != '#' || strpbrk(o->channel, " ,:\r\n") != NULL))
 		main_bad("--channel", o->channel);
-	if (o->target == BENCH_IRC && o->size > MAIN_MAX_IRC_SIZE) {
+	if ((o->target == BENCH_IRC || o->target == BENCH_MIXED) &&
+	    o->size > MAIN_MAX_IRC_SIZE) {
 		fprintf(stderr,
 		    "chatbench: IRC messages are at most %d bytes\n",
 		    MAIN_MAX_IRC_SIZE);

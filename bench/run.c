@@ -209,6 +209,8 @@ run_ready(const struct bench *b, int connected)
 		return b->joined;
 	case BENCH_LINES:
 		return connected;
+	case BENCH_MIXED:
+		return b->welcomes + b->joined;
 	case BENCH_REDIS:
 		break;
 	}
@@ -230,6 +232,9 @@ run_setup_done(const struct bench *b)
 		return b->joined == n && b->joins >= n * (n - 1) / 2;
 	case BENCH_LINES:
 		return b->synced == n;
+	case BENCH_MIXED:
+		return b->welcomes + b->joined == n &&
+		    b->joins >= n * (n - 1) / 2;
 	case BENCH_REDIS:
 		break;
 	}
@@ -293,7 +298,7 @@ run_setup_failed(struct bench *b, int connected, const char *why)
 	    "%ld ready, %ld join notices of %ld",
 	    why, connected, run_ready(b, connected), b->joins,
 	    (long)b->o->clients * (b->o->clients - 1) / 2);
-	if (b->o->target == BENCH_IRC)
+	if (b->o->target == BENCH_IRC || b->o->target == BENCH_MIXED)
 		fprintf(stderr, ", %ld registered", b->registered);
 	if (b->o->target == BENCH_LINES)
 		fprintf(stderr, ", %ld synced", b->synced);

@@ -255,6 +255,8 @@ stats_what(enum bench_target t)
 		return "clients in ";
 	case BENCH_LINES:
 		return "clients";
+	case BENCH_MIXED:
+		return "clients (half text, half IRC) in ";
 	case BENCH_REDIS:
 		break;
 	}
@@ -294,8 +296,10 @@ stats_report(struct bench *b, const char *status)
 		       "messages of %zu bytes, window %ld\n",
 		    bench_target_name(o->target), o->host, o->port, o->clients,
 		    stats_what(o->target),
-		    o->target == BENCH_IRC ? o->channel : "", o->senders,
-		    o->messages, o->size, o->window);
+		    o->target == BENCH_IRC || o->target == BENCH_MIXED ?
+			o->channel :
+			"",
+		    o->senders, o->messages, o->size, o->window);
 		printf("  setup     %.3f s until every connection was ready\n",
 		    (double)(b->t_start - b->t_setup) / 1e9);
 		printf("  run       %.3f s: %ld of %ld messages sent, "

@@ -90,7 +90,7 @@ wire_queue_message(
 {
 	char *p;
 	size_t room = b->o->size + 128, n = 0, tl;
-	int h;
+	int h, irc = bench_conn_irc(b->o, (int)(c - b->conns));
 
 	if ((p = buf_reserve(&c->out, room)) == NULL)
 		return -1;
@@ -100,7 +100,7 @@ wire_queue_message(
 		    "*3\r\n$7\r\nPUBLISH\r\n$%zu\r\n%s\r\n"
 		    "$%zu\r\n",
 		    strlen(b->o->channel), b->o->channel, b->o->size);
-	else if (b->o->target == BENCH_IRC)
+	else if (irc)
 		h = snprintf(p, room, "PRIVMSG %s :", b->o->channel);
 	if (h < 0 || (size_t)h >= room - b->o->size - 2)
 		return -1;
@@ -108,7 +108,7 @@ wire_queue_message(
 	if ((tl = wire_token(b, p + n, sender, seq, now)) == 0)
 		return -1;
 	n += tl;
-	if (b->o->target == BENCH_REDIS || b->o->target == BENCH_IRC)
+	if (b->o->target == BENCH_REDIS || irc)
 		p[n++] = '\r';
 	p[n++] = '\n';
 	buf_commit(&c->out, n);
@@ -121,12 +121,12 @@ wire_queue_hello(struct bench *b, struct conn *c)
 	char line[256];
 	int n;
 
-	if (b->o->target == BENCH_IRC)
+	if (bench_conn_irc(b->o, (int)(c - b->conns)))
 		return irc_queue_hello(b, c);
 	/* chatd v2 tells text from IRC by the first line and welcomes a
 	 * silent client only after 500 ms: an empty line (ignored by every
 	 * chatd) gets the welcome at once. */
-	if (b->o->target == BENCH_CHATD)
+	if (b->o->target == BENCH_CHATD || b->o->target == BENCH_MIXED)
 		return buf_append(&c->out, "\n", 1);
 	if (b->o->target != BENCH_REDIS || c->recv_id < 0)
 		return 0;
@@ -350,11 +350,11 @@ wire_input(struct bench *b, struct conn *c, char *d, size_t n, int64_t now)
 	long r;
 	int nit;
 
-	if (b->o->target == BENCH_IRC)
+	if (bench_conn_irc(b->o, (int)(c - b->conns)))
 		return irc_input(b, c, d, n, now);
 	if (b->o->target == BENCH_LINES)
 		return lines_input(b, c, d, n, now);
-	if (b->o->target == BENCH_CHATD) {
+	if (b->o->target == BENCH_CHATD || b->o->target == BENCH_MIXED) {
 		while (pos < n && (lf = memchr(d + pos, '\n', n - pos))) {
 			l = (size_t)(lf - d) - pos;
 			if (l > 0 && d[pos + l - 1] == '\r')
