@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "chat.h"
 #include "irc.h"
@@ -39,15 +38,9 @@ irc_render_set_server(const char *name)
 int
 irc_tag_time(struct buf *b, int64_t time_ms)
 {
-	time_t t = (time_t)(time_ms / 1000);
-	char v[64];
-	struct tm tm;
+	char v[IRC_TIME_LEN + 1];
 
-	if (gmtime_r(&t, &tm) == NULL)
-		memset(&tm, 0, sizeof tm);
-	snprintf(v, sizeof v, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-	    tm.tm_sec, (int)(time_ms % 1000));
+	irc_time_format(v, sizeof v, time_ms);
 	return irc_tag_add(b, "time", v);
 }
 

@@ -1,0 +1,96 @@
+/* irc_time.c: IRCv3 server-time's timestamps (YYYY-MM-DDThh:mm:ss.sssZ), both ways. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "irc.h"
+
+#define IRC_MS_PER_S  1000
+#define IRC_SECS_DAY  86400LL
+/* "YYYY-MM-DDThh:mm:ss": where the digits are. */
+#define IRC_TIME_HEAD "dddd-dd-ddTdd:dd:dd"
+
+/* Days since 1970-01-01 of a civil date (H. Hinnant's algorithm). */
+static long long
+irc_days(long long y, unsigned m, unsigned d)
+{
+	long long era;
+	unsigned yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned)(y - era * 400);
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (long long)doe - 719468;
+}
+
+/* The number of the n digits at s. */
+static int
+irc_digits(const char *s, int n)
+{
+	int v = 0;
+
+	while (n-- > 0)
+		v = v * 10 + (*s++ - '0');
+	return v;
+}
+
+int
+irc_time_parse(const char *s, int64_t *ms)
+{
+	const char *form = IRC_TIME_HEAD, *p;
+	int y, mo, d, h, mi, sec, frac = 0, digits = 0;
+	size_t i;
+
+	if (s == NULL || strlen(s) < sizeof IRC_TIME_HEAD - 1)
+		goto bad;
+	for (i = 0; i < sizeof IRC_TIME_HEAD - 1; i++)
+		if (form[i] == 'd' ? (s[i] < '0' || s[i] > '9') :
+				     s[i] != form[i])
+			goto bad;
+	y = irc_digits(s, 4);
+	mo = irc_digits(s + 5, 2);
+	d = irc_digits(s + 8, 2);
+	h = irc_digits(s + 11, 2);
+	mi = irc_digits(s + 14, 2);
+	sec = irc_digits(s + 17, 2);
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
+	    sec > 60)
+		goto bad;
+	p = s + sizeof IRC_TIME_HEAD - 1;
+	if (*p == '.') {
+		/* Milliseconds; more digits are read and ignored. */
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			if (digits++ < 3)
+				frac = frac * 10 + (*p - '0');
+		if (digits == 0)
+			goto bad;
+		for (; digits < 3; digits++)
+			frac *= 10;
+	}
+	if (strcmp(p, "Z") != 0)
+		goto bad;
+	*ms = (irc_days(y, (unsigned)mo, (unsigned)d) * IRC_SECS_DAY +
+		  h * 3600LL + mi * 60LL + sec) *
+		IRC_MS_PER_S +
+	    frac;
+	return 0;
+bad:
+	errno = EINVAL;
+	return -1;
+}
+
+void
+irc_time_format(char *out, size_t outlen, int64_t ms)
+{
+	time_t t = (time_t)(ms / IRC_MS_PER_S);
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL)
+		memset(&tm, 0, sizeof tm);
+	snprintf(out, outlen, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+	    tm.tm_sec, (int)(ms % IRC_MS_PER_S));
+}
