@@ -372,3 +372,37 @@ proto_irc_render(struct buf *out, const struct ev *ev, int self, unsigned v)
 		buf_truncate(out, mark);
 	return rv;
 }
+
+int
+proto_irc_render_batch(
+    struct buf *out, const struct ev *ev, unsigned v, const char *batch)
+{
+	const char *p, *end, *eol;
+	size_t mark = buf_len(out);
+	struct buf one;
+	int rv;
+
+	buf_init(&one);
+	if ((rv = proto_irc_render(&one, ev, 0, v)) != 1) {
+		buf_free(&one);
+		return rv;
+	}
+	/* Each line (a split message has several) as it was, with batch=
+	 * first in its tag section, or as its tag section. */
+	p = buf_data(&one);
+	for (end = p + buf_len(&one); p < end && rv == 1; p = eol) {
+		if ((eol = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			eol = end;
+		else
+			eol++;
+		if (buf_printf(out, "@batch=%s%s", batch,
+			*p == '@' ? ";" : " ") == -1 ||
+		    buf_append(out, p + (*p == '@'),
+			(size_t)(eol - p) - (*p == '@')) == -1)
+			rv = -1;
+	}
+	if (rv != 1)
+		buf_truncate(out, mark);
+	buf_free(&one);
+	return rv;
+}
