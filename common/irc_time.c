@@ -82,15 +82,45 @@ bad:
 	return -1;
 }
 
+/* v as n decimal digits, at p. */
+static void
+irc_put_digits(char *p, int v, int n)
+{
+	while (n-- > 0) {
+		p[n] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
 void
 irc_time_format(char *out, size_t outlen, int64_t ms)
 {
 	time_t t = (time_t)(ms / IRC_MS_PER_S);
+	char v[] = IRC_TIME_HEAD ".dddZ";
 	struct tm tm;
+	int year;
 
 	if (gmtime_r(&t, &tm) == NULL)
 		memset(&tm, 0, sizeof tm);
-	snprintf(out, outlen, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-	    tm.tm_sec, (int)(ms % IRC_MS_PER_S));
+	year = tm.tm_year + 1900;
+	if (year < 0 || year > 9999 || ms < 0) {
+		snprintf(out, outlen, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+		    year, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+		    tm.tm_sec, (int)(ms % IRC_MS_PER_S));
+		return;
+	}
+	/* By hand: every event line to a server-time client has one, and
+	 * printf would cost more than the rest of its rendering. */
+	irc_put_digits(v, year, 4);
+	irc_put_digits(v + 5, tm.tm_mon + 1, 2);
+	irc_put_digits(v + 8, tm.tm_mday, 2);
+	irc_put_digits(v + 11, tm.tm_hour, 2);
+	irc_put_digits(v + 14, tm.tm_min, 2);
+	irc_put_digits(v + 17, tm.tm_sec, 2);
+	irc_put_digits(v + 20, (int)(ms % IRC_MS_PER_S), 3);
+	if (outlen > 0) {
+		outlen = outlen < sizeof v ? outlen : sizeof v;
+		memcpy(out, v, outlen - 1);
+		out[outlen - 1] = '\0';
+	}
 }

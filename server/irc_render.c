@@ -126,7 +126,7 @@ irc_line(struct buf *out, const char *tags, const char *source, const char *cmd,
 {
 	char last[IRC_LINE_MAX + 1];
 	const char *params[IRC_PARAMS_MAX];
-	size_t head, room, i, n;
+	size_t head, room, i, n, lpre, lpost;
 
 	for (i = 0; i < nmid; i++)
 		params[i] = mid[i];
@@ -142,7 +142,16 @@ irc_line(struct buf *out, const char *tags, const char *source, const char *cmd,
 	head += strlen(pre) + strlen(post);
 	room = head < IRC_LINE_MAX ? IRC_LINE_MAX - head : 0;
 	n = irc_utf8_cut(text, len, room);
-	snprintf(last, sizeof last, "%s%.*s%s", pre, (int)n, text, post);
+	/* pre, text, post: at most IRC_LINE_MAX, as head counts pre and
+	 * post (by hand, as printf costs more than the rest of the line). */
+	lpre = strlen(pre);
+	lpost = strlen(post);
+	if (lpre + n + lpost > IRC_LINE_MAX)
+		n = 0;
+	memcpy(last, pre, lpre);
+	memcpy(last + lpre, text, n);
+	memcpy(last + lpre + n, post, lpost);
+	last[lpre + n + lpost] = '\0';
 	params[nmid] = last;
 	return irc_format(out, tags, source, cmd, nmid + 1, params,
 		   IRC_FMT_TRAILING) == -1 ?
@@ -395,8 +404,9 @@ proto_irc_render_batch(
 			eol = end;
 		else
 			eol++;
-		if (buf_printf(out, "@batch=%s%s", batch,
-			*p == '@' ? ";" : " ") == -1 ||
+		if (buf_append(out, "@batch=", 7) == -1 ||
+		    buf_append_str(out, batch) == -1 ||
+		    buf_append(out, *p == '@' ? ";" : " ", 1) == -1 ||
 		    buf_append(out, p + (*p == '@'),
 			(size_t)(eol - p) - (*p == '@')) == -1)
 			rv = -1;
