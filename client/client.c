@@ -14,10 +14,8 @@
 #define CLIENT_MS_PER_S  1000
 #define CLIENT_NS_PER_MS 1000000
 #define CLIENT_CHANTYPES "#&"
-#define CLIENT_SECS_DAY  86400LL
 
 static int64_t client_wall_ms(void);
-static long long client_days(long long, unsigned, unsigned);
 static void client_clean_print(struct client *, struct buf *, unsigned);
 
 static int64_t
@@ -271,51 +269,6 @@ client_say(
 	client_show(c, &ev, 0, NULL, 0);
 }
 
-/* Days since 1970-01-01 of a civil date (H. Hinnant's algorithm). */
-static long long
-client_days(long long y, unsigned m, unsigned d)
-{
-	long long era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (long long)doe - 719468;
-}
-
-int
-client_parse_time(const char *s, int64_t *ms)
-{
-	int y, mo, d, h, mi, sec, frac = 0, digits = 0, n = 0;
-	const char *p;
-
-	if (s == NULL ||
-	    sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec,
-		&n) != 6 ||
-	    n != 19 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
-	    mi > 59 || sec > 60)
-		return -1;
-	p = s + n;
-	if (*p == '.')
-		for (p++; *p >= '0' && *p <= '9'; p++)
-			if (digits++ < 3)
-				frac = frac * 10 + (*p - '0');
-	while (digits > 0 && digits < 3) {
-		frac *= 10;
-		digits++;
-	}
-	if (strcmp(p, "Z") != 0)
-		return -1;
-	*ms = ((client_days(y, (unsigned)mo, (unsigned)d) * CLIENT_SECS_DAY +
-		   h * 3600LL + mi * 60LL + sec) *
-		  CLIENT_MS_PER_S) +
-	    frac;
-	return 0;
-}
-
 int64_t
 client_msg_time(const struct client *c, const struct irc_msg *m)
 {
@@ -326,7 +279,7 @@ client_msg_time(const struct client *c, const struct irc_msg *m)
 	if (irc_tag_find(m->tags, "time", &tag) &&
 	    irc_tag_unescape(value, sizeof value, tag.value, tag.valuelen) >=
 		0 &&
-	    client_parse_time(value, &ms) == 0)
+	    irc_time_parse(value, &ms) == 0)
 		return ms;
 	return c->clock();
 }

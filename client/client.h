@@ -180,7 +180,6 @@ void client_send(struct client *, const char *command,
 /* Internal, between client.c, reg.c, view.c, numeric.c, cmd.c. */
 struct irc_msg;
 int64_t client_msg_time(const struct client *, const struct irc_msg *);
-int client_parse_time(const char *iso, int64_t *ms);
 /* The unescaped value of tag key: nonzero when present and not empty. */
 int client_tag(
     const struct irc_msg *, const char *key, char *out, size_t outlen);

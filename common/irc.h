@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "buf.h"
 
@@ -191,5 +192,16 @@ int irc_ctcp_parse(const char *text, size_t len, struct irc_ctcp *ctcp);
  * none). */
 int irc_ctcp_action(
     const char *text, size_t len, const char **arg, size_t *arglen);
+
+/*
+ * IRCv3 server-time's timestamps, UTC: irc_time_parse() reads
+ * "YYYY-MM-DDThh:mm:ss[.fff...]Z" (the fraction optional; digits past the
+ * third ignored) into ms since the epoch: 0, or -1 with errno EINVAL.
+ * irc_time_format() writes "YYYY-MM-DDThh:mm:ss.sssZ", always with
+ * milliseconds, into out (IRC_TIME_LEN + 1 bytes hold it).
+ */
+#define IRC_TIME_LEN 24
+int irc_time_parse(const char *s, int64_t *ms);
+void irc_time_format(char *out, size_t outlen, int64_t ms);
 
 #endif

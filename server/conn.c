@@ -39,6 +39,7 @@ conn_set_init(
 	TAILQ_INIT(&set->waiting);
 	TAILQ_INIT(&set->failed);
 	TAILQ_INIT(&set->dead);
+	hmap_init(&set->ids);
 }
 
 void
@@ -59,6 +60,7 @@ conn_set_free(struct conn_set *set)
 		conn_free(c);
 	}
 	loop_timer_stop(set->loop, &set->wake);
+	hmap_free(&set->ids);
 }
 
 struct conn *
@@ -81,6 +83,13 @@ conn_new(struct conn_set *set, int fd, const char *addr, size_t max_line,
 	c->set = set;
 	c->fd = fd;
 	c->id = ++set->next_id;
+	if (hmap_insert(&set->ids, &c->id_node, c->id) == -1) {
+		loop_del(set->loop, fd);
+		close(fd);
+		free(c);
+		errno = ENOMEM;
+		return NULL;
+	}
 	snprintf(c->addr, sizeof c->addr, "%s", addr);
 	c->ops = ops;
 	c->owner = owner;
@@ -109,8 +118,23 @@ conn_free(struct conn *c)
 	outq_free(&c->out);
 	free(c->telnet);
 	TAILQ_REMOVE(&set->all, c, entry);
+	hmap_remove(&set->ids, &c->id_node);
 	set->count--;
 	free(c);
+}
+
+struct conn *
+conn_find(const struct conn_set *set, unsigned id)
+{
+	struct hnode *n;
+	struct conn *c;
+
+	for (n = hmap_first(&set->ids, id); n != NULL; n = hmap_next(n, id)) {
+		c = HMAP_ENTRY(n, struct conn, id_node);
+		if (c->id == id)
+			return c;
+	}
+	return NULL;
 }
 
 void

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hmap.h"
 #include "line.h"
 #include "loop.h"
 #include "net.h"
@@ -81,6 +82,7 @@ struct conn_set {
 	struct conn_list waiting; /* have lines left to process */
 	struct conn_list failed;  /* to tell their owners, at a safe point */
 	struct conn_list dead;    /* to free, at a safe point */
+	struct hmap ids;          /* every connection, by id */
 	int count;
 	unsigned next_id;
 	unsigned pass;
@@ -128,6 +130,7 @@ struct conn {
 	TAILQ_ENTRY(conn) flush_entry; /* set->flush */
 	TAILQ_ENTRY(conn) wait_entry;  /* set->waiting */
 	TAILQ_ENTRY(conn) dead_entry;  /* set->failed or set->dead */
+	struct hnode id_node;          /* set->ids */
 };
 
 void conn_set_init(
@@ -143,6 +146,10 @@ void conn_set_free(struct conn_set *);
  */
 struct conn *conn_new(struct conn_set *, int fd, const char *addr,
     size_t max_line, const struct conn_ops *ops, void *owner);
+/* The connection with this id, until it is freed (ids are never reused),
+ * or NULL: for answers that come later (a remote store's) to find their
+ * asker again, or not. O(1). */
+struct conn *conn_find(const struct conn_set *, unsigned id);
 /* Hand the connection to another owner (the protocol it turned out to
  * speak); lines not yet handed over go to the new one. */
 void conn_attach(struct conn *, const struct conn_ops *, void *owner);

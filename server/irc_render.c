@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "chat.h"
 #include "irc.h"
@@ -39,15 +38,9 @@ irc_render_set_server(const char *name)
 int
 irc_tag_time(struct buf *b, int64_t time_ms)
 {
-	time_t t = (time_t)(time_ms / 1000);
-	char v[64];
-	struct tm tm;
+	char v[IRC_TIME_LEN + 1];
 
-	if (gmtime_r(&t, &tm) == NULL)
-		memset(&tm, 0, sizeof tm);
-	snprintf(v, sizeof v, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-	    tm.tm_sec, (int)(time_ms % 1000));
+	irc_time_format(v, sizeof v, time_ms);
 	return irc_tag_add(b, "time", v);
 }
 
@@ -133,7 +126,7 @@ irc_line(struct buf *out, const char *tags, const char *source, const char *cmd,
 {
 	char last[IRC_LINE_MAX + 1];
 	const char *params[IRC_PARAMS_MAX];
-	size_t head, room, i, n;
+	size_t head, room, i, n, lpre, lpost;
 
 	for (i = 0; i < nmid; i++)
 		params[i] = mid[i];
@@ -149,7 +142,16 @@ irc_line(struct buf *out, const char *tags, const char *source, const char *cmd,
 	head += strlen(pre) + strlen(post);
 	room = head < IRC_LINE_MAX ? IRC_LINE_MAX - head : 0;
 	n = irc_utf8_cut(text, len, room);
-	snprintf(last, sizeof last, "%s%.*s%s", pre, (int)n, text, post);
+	/* pre, text, post: at most IRC_LINE_MAX, as head counts pre and
+	 * post (by hand, as printf costs more than the rest of the line). */
+	lpre = strlen(pre);
+	lpost = strlen(post);
+	if (lpre + n + lpost > IRC_LINE_MAX)
+		n = 0;
+	memcpy(last, pre, lpre);
+	memcpy(last + lpre, text, n);
+	memcpy(last + lpre + n, post, lpost);
+	last[lpre + n + lpost] = '\0';
 	params[nmid] = last;
 	return irc_format(out, tags, source, cmd, nmid + 1, params,
 		   IRC_FMT_TRAILING) == -1 ?
@@ -377,5 +379,40 @@ proto_irc_render(struct buf *out, const struct ev *ev, int self, unsigned v)
 	}
 	if (rv != 1)
 		buf_truncate(out, mark);
+	return rv;
+}
+
+int
+proto_irc_render_batch(
+    struct buf *out, const struct ev *ev, unsigned v, const char *batch)
+{
+	const char *p, *end, *eol;
+	size_t mark = buf_len(out);
+	struct buf one;
+	int rv;
+
+	buf_init(&one);
+	if ((rv = proto_irc_render(&one, ev, 0, v)) != 1) {
+		buf_free(&one);
+		return rv;
+	}
+	/* Each line (a split message has several) as it was, with batch=
+	 * first in its tag section, or as its tag section. */
+	p = buf_data(&one);
+	for (end = p + buf_len(&one); p < end && rv == 1; p = eol) {
+		if ((eol = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			eol = end;
+		else
+			eol++;
+		if (buf_append(out, "@batch=", 7) == -1 ||
+		    buf_append_str(out, batch) == -1 ||
+		    buf_append(out, *p == '@' ? ";" : " ", 1) == -1 ||
+		    buf_append(out, p + (*p == '@'),
+			(size_t)(eol - p) - (*p == '@')) == -1)
+			rv = -1;
+	}
+	if (rv != 1)
+		buf_truncate(out, mark);
+	buf_free(&one);
 	return rv;
 }

@@ -123,6 +123,24 @@ irc_reply1(struct irc_session *s, const char *code, const char *param,
 }
 
 void
+irc_fail(struct irc_session *s, const char *command, const char *code,
+    const char *const *context, const char *text)
+{
+	const char *mid[IRC_REPLY_MID_MAX + 1];
+	char words[IRC_REPLY_TEXT_MAX];
+	size_t n = 0;
+
+	mid[n++] = code;
+	for (; context != NULL && *context != NULL && n < IRC_REPLY_MID_MAX;
+	     context++)
+		mid[n++] =
+		    strlen(*context) <= IRC_FAIL_CONTEXT_MAX ? *context : "*";
+	mid[n] = NULL;
+	snprintf(words, sizeof words, "%s", text);
+	irc_numeric(s, command, "FAIL", mid, words);
+}
+
+void
 irc_send_error(struct irc_session *s, const char *text)
 {
 	const char *params[1] = { text };

@@ -152,7 +152,7 @@ main_usage(FILE *f)
 	    "      --history N          events kept per room (default %d; 0: off)\n",
 	    CHATD_HISTORY);
 	fprintf(f,
-	    "      --replay N           shown to plain-text users on joining (default %d)\n",
+	    "      --replay N           of those, replayed on joining (default %d)\n",
 	    CHATD_REPLAY);
 	fprintf(f,
 	    "      --history-memory BYTES  all rooms' history together (default 16M)\n");

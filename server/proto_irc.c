@@ -182,6 +182,14 @@ irc_caps_changed(struct irc_session *s)
 	s->ep.variant = FANOUT_IRC + (s->caps & IRC_CAP_VARIANT);
 }
 
+struct irc_session *
+irc_session_find(struct server *srv, unsigned id)
+{
+	struct conn *c = conn_find(&srv->conns, id);
+
+	return c != NULL && c->ops == &irc_conn_ops ? c->owner : NULL;
+}
+
 /* Compare a password without an early exit (timing tells nothing). */
 static int
 irc_password_ok(const struct irc_session *s)

@@ -68,6 +68,8 @@ struct irc_session {
 	struct loop_timer login; /* registration deadline */
 	struct loop_timer alive; /* keepalive */
 	struct irc_list *list;
+	unsigned batches; /* batches opened: the next one's id */
+	int asking;       /* history queries not answered yet */
 };
 
 /* What an IRC command handler is given: the parsed line. */
@@ -86,6 +88,11 @@ void proto_irc_refuse(struct conn *, enum ev_code);
 /* irc_render.c. The renderer of the IRC variants (fanout_render_fn), and
  * the server name it uses as a source (set once, at setup). */
 int proto_irc_render(struct buf *, const struct ev *, int self, unsigned);
+/* ev as variant v's recipients got it live (not its actor's view), each
+ * line inside batch: its tags start with batch=<batch>. Returns as
+ * proto_irc_render() does. */
+int proto_irc_render_batch(
+    struct buf *, const struct ev *, unsigned v, const char *batch);
 void irc_render_set_server(const char *name);
 /* The words others see when a user leaves for why ("Quit: bye", ...),
  * into out (at least IRC_LINE_MAX bytes). */
@@ -99,6 +106,9 @@ void irc_leave(
     struct irc_session *, enum ev_quit, const char *reason, const char *error);
 void irc_caps_changed(struct irc_session *);
 void irc_try_register(struct irc_session *);
+/* The IRC session of connection id, or NULL when it is gone (or never
+ * was one): how a late answer finds its asker. */
+struct irc_session *irc_session_find(struct server *, unsigned id);
 
 /* irc_reply.c: lines to this client alone. */
 const char *irc_nick(const struct irc_session *); /* or "*" */
@@ -123,6 +133,12 @@ void irc_reply_star(struct irc_session *, const char *code, const char *fmt,
 /* "<code> <n> <param> :<text>", the usual shape. */
 void irc_reply1(struct irc_session *, const char *code, const char *param,
     const char *text);
+/* An IRCv3 standard reply, ":S FAIL <command> <code> <context>... :<text>":
+ * context is NULL-terminated; a param that cannot be a middle one, or is
+ * longer than IRC_FAIL_CONTEXT_MAX, is sent as "*". */
+#define IRC_FAIL_CONTEXT_MAX 64
+void irc_fail(struct irc_session *, const char *command, const char *code,
+    const char *const *context, const char *text);
 /* "ERROR :<text>". */
 void irc_send_error(struct irc_session *, const char *text);
 /* 461 for m's command (uppercased, as irc_parse leaves it). */

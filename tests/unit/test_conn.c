@@ -303,6 +303,21 @@ START_TEST(test_pause_eof)
 }
 END_TEST
 
+/* conn_find: a connection by its id while it lives, then never again. */
+START_TEST(test_find_by_id)
+{
+	unsigned id = T_c->id;
+
+	ck_assert_ptr_eq(conn_find(&T_set, id), T_c);
+	ck_assert_ptr_null(conn_find(&T_set, id + 1));
+	ck_assert_ptr_null(conn_find(&T_set, 0));
+	conn_kill(T_c);
+	passes(2);
+	ck_assert_ptr_null(T_c);
+	ck_assert_ptr_null(conn_find(&T_set, id));
+}
+END_TEST
+
 Suite *
 test_suite(void)
 {
@@ -323,6 +338,7 @@ test_suite(void)
 	tcase_add_test(tc, test_pause);
 	tcase_add_test(tc, test_pause_from_line);
 	tcase_add_test(tc, test_pause_eof);
+	tcase_add_test(tc, test_find_by_id);
 	suite_add_tcase(s, tc);
 	tcase_set_timeout(tf, TEST_TIMEOUT);
 	tcase_add_checked_fixture(tf, flood_setup, conn_down);
