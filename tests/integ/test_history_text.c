@@ -40,6 +40,22 @@ next_exactly(struct conn *c, const char *full)
 	ck_assert_msg(strcmp(line, full) == 0, "want %s, got %s", full, line);
 }
 
+/* SIGUSR1's history counts (history-v1 §4): "history: E events, B bytes
+ * in R rooms". */
+static void
+history_stats(struct fx *fx, long *events, long *bytes, long *rooms)
+{
+	size_t mark = srv_log_mark(&fx->srv);
+	const char *p;
+
+	ck_assert_int_eq(kill(fx->srv.pid, SIGUSR1), 0);
+	p = srv_log_find(&fx->srv, mark, " history: ", WAIT);
+	ck_assert_msg(p != NULL, "no history in the stats: %s", fx->srv.log);
+	ck_assert_msg(sscanf(p, " history: %ld events, %ld bytes in %ld rooms",
+			  events, bytes, rooms) == 3,
+	    "cannot read the stats: %.120s", p);
+}
+
 /*
  * A late joiner gets, right after its join (the automatic #lobby too),
  * the last --replay lines of the room, byte for byte what the members
@@ -96,13 +112,15 @@ START_TEST(test_history_command)
 }
 END_TEST
 
-/* --history N is exact per room; --replay 0 replays nothing. */
+/* --history N is exact per room: /history shows N, and no more are kept
+ * (SIGUSR1 counts them); --replay 0 replays nothing. */
 START_TEST(test_caps)
 {
 	const char *args[] = { "--history", "3", "--replay", "0", NULL };
 	static char got[8][128];
 	struct fx fx;
 	struct conn *a, *b, *c;
+	long events, bytes, rooms;
 
 	fx_start(&fx, args, FX_USERS({ "alice", &a }, { "bob", &b }));
 	say(a, b, "y", 0, 8, got);
@@ -114,6 +132,8 @@ START_TEST(test_caps)
 	next_exactly(c, got[6]);
 	next_exactly(c, got[7]);
 	ck_assert(conn_next_is(c, "-!- end of history", WAIT));
+	history_stats(&fx, &events, &bytes, &rooms);
+	ck_assert_msg(events == 3, "--history 3: %ld events kept", events);
 	fx_stop(&fx);
 }
 END_TEST
