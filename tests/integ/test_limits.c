@@ -314,13 +314,17 @@ END_TEST
 /*
  * --rate R --burst B: of B + K lines sent at once, the first B pass at
  * once and the other K at R a second, so the last comes no sooner than
- * about K/R seconds after the first. 5/s and 5 + 25 lines: 5 s; a server
- * at twice the rate takes 2.5 s, at half of it 10 s.
+ * about K/R seconds after the first. 5/s and 10 + 25 lines: 5 s; a server
+ * at twice the rate takes 2.5 s, at half of it 10 s. The log-in's two
+ * lines (an empty one and a /nick) come out of the burst, so 8 of it are
+ * left: they come at once, where a new client given no burst would take
+ * 1.6 s for them (alice logs in last, so that her bucket does not refill
+ * while the others do).
  */
 START_TEST(test_flood_control)
 {
-	const char *args[] = { "--rate", "5", "--burst", "5", NULL };
-	const long rate = 5, burst = 5, nlines = 30;
+	const char *args[] = { "--rate", "5", "--burst", "10", NULL };
+	const long rate = 5, burst = 10, nlines = 35;
 	const long need_ms = (nlines - burst) * 1000 / rate;
 	struct fx fx;
 	struct conn *a, *b, *c;
@@ -328,12 +332,19 @@ START_TEST(test_flood_control)
 	int ping_at = -1;
 
 	fx_start(&fx, args,
-	    FX_USERS({ "alice", &a }, { "carol", &c }, { "bob", &b }));
+	    FX_USERS({ "carol", &c }, { "bob", &b }, { "alice", &a }));
 	t0 = harness_now_ms();
 	send_lines(a, "alice", 0, (int)nlines, 10);
 	ck_assert(conn_expect(b, "<alice> alice-0 ", NULL, 0, WAIT));
 	conn_send(c, "ping\n");
-	read_lines(b, "alice", 1, (int)nlines - 1, "<carol> ping", &ping_at);
+	/* What is left of the burst after the log-in (8) comes at once. */
+	read_lines(b, "alice", 1, (int)burst - 3, "<carol> ping", &ping_at);
+	took = harness_now_ms() - t0;
+	ck_assert_msg(took <= 1000,
+	    "the first %ld lines took %ld ms: no burst of %ld", burst - 2, took,
+	    burst);
+	read_lines(b, "alice", (int)burst - 2, (int)(nlines - burst + 2),
+	    "<carol> ping", &ping_at);
 	took = harness_now_ms() - t0;
 	/* Not faster than the rate allows (less a fifth for clock and
 	 * stamp rounding), and not grossly slower either. */
