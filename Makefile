@@ -2,6 +2,7 @@
 #   make                 bin/chatd, bin/chat
 #   make test            every unit and integration test (Check)
 #   make SAN=1 test      the same under AddressSanitizer + UBSan (bin/san/)
+#   make mutate          one-line bugs the tests must catch (docs/TESTING.md)
 #   make install PREFIX=/usr/local
 #   make CLUSTER=0       without the cluster code (see below)
 #
@@ -74,7 +75,7 @@ INTEG_TESTS = $(patsubst tests/integ/%.c,$(O)/tests/integ/%,$(call built,$(wildc
 SCRIPT_TESTS = $(wildcard tests/scripts/*.sh)
 
 .PHONY: all test tests install uninstall clean format check-format \
-	bench fuzz valgrind lint soak scale mass FORCE
+	bench fuzz valgrind lint soak scale mass mutate FORCE
 
 all: $(BINDIR)/chatd $(BINDIR)/chat
 
@@ -142,6 +143,13 @@ test: tests
 	@CHATD=$(abspath $(BINDIR)/chatd) CHAT=$(abspath $(BINDIR)/chat) \
 		bash tests/run-suites "make test" $(UNIT_TESTS) \
 		$(foreach io,$(TEST_IO),--io=$(io) $(INTEG_TESTS)) --io= $(SCRIPT_TESTS)
+
+# Mutation check (scripts/mutate, tests/mutations): each one-line bug of
+# the list, built in a scratch copy of the tree, must make one of its
+# suites fail. MUTATE_ARGS: --subset K/N, --only ID..., --ci, --list.
+MUTATE_ARGS ?=
+mutate:
+	bash scripts/mutate $(MUTATE_ARGS)
 
 # Benchmark: bin/chatbench (bench/*.c but ceiling.c), bin/chatceiling
 # (bench/ceiling.c, the fastest fan-out server we can write, the ceiling to

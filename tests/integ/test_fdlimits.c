@@ -96,6 +96,54 @@ START_TEST(test_max_clients_fd_setsize)
 }
 END_TEST
 
+/* Each descriptor an option adds is one client fewer under select (the
+ * README's Options: one less for each of --irc-port and --udp): the usage
+ * error names the bound with them, and one over it is refused. */
+START_TEST(test_max_clients_option_fds)
+{
+	static const struct {
+		const char *opts[4];
+		int fewer;
+	} cases[] = {
+		{ { "--udp", NULL }, 1 },
+		{ { "--irc-port", "0", NULL }, 1 },
+		{ { "--udp", "--irc-port", "0", NULL }, 2 },
+	};
+	const char *args[12];
+	char num[32], want[64];
+	struct srv s;
+	size_t i;
+	int k, n, st;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		n = 0;
+		args[n++] = "-p";
+		args[n++] = "0";
+		args[n++] = "-b";
+		args[n++] = "127.0.0.1";
+		for (k = 0; cases[i].opts[k] != NULL; k++)
+			args[n++] = cases[i].opts[k];
+		args[n++] = "-m";
+		args[n++] = num;
+		args[n] = NULL;
+		snprintf(num, sizeof num, "%d", 100000);
+		st = srv_run(&s, args);
+		ck_assert_msg(st == 2, "-m 100000 with %s: exit %d, want 2: %s",
+		    cases[i].opts[0], st, s.log);
+		snprintf(want, sizeof want, "at most %d clients",
+		    MAX_CLIENTS - cases[i].fewer);
+		ck_assert_msg(strstr(s.log, want) != NULL,
+		    "-m 100000 with %s (%d fds of its own more): want \"%s\" in: %s",
+		    cases[i].opts[0], cases[i].fewer, want, s.log);
+		snprintf(
+		    num, sizeof num, "%d", MAX_CLIENTS - cases[i].fewer + 1);
+		st = srv_run(&s, args);
+		ck_assert_msg(st == 2, "-m %s with %s: exit %d, want 2: %s",
+		    num, cases[i].opts[0], st, s.log);
+	}
+}
+END_TEST
+
 /* What CHATD_RESERVED_FDS keeps is really enough: chatd's own
  * descriptors with both listeners, and one for a refusal in flight. */
 START_TEST(test_reserved_fds_enough)
@@ -300,6 +348,7 @@ test_suite(void)
 
 	tcase_set_timeout(tc, TEST_TIMEOUT);
 	tcase_add_test(tc, test_max_clients_fd_setsize);
+	tcase_add_test(tc, test_max_clients_option_fds);
 	tcase_add_test(tc, test_reserved_fds_enough);
 	tcase_add_test(tc, test_raises_fd_limit);
 	tcase_add_test(tc, test_accept_emfile);

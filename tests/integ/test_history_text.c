@@ -40,6 +40,22 @@ next_exactly(struct conn *c, const char *full)
 	ck_assert_msg(strcmp(line, full) == 0, "want %s, got %s", full, line);
 }
 
+/* SIGUSR1's history counts (history-v1 §4): "history: E events, B bytes
+ * in R rooms". */
+static void
+history_stats(struct fx *fx, long *events, long *bytes, long *rooms)
+{
+	size_t mark = srv_log_mark(&fx->srv);
+	const char *p;
+
+	ck_assert_int_eq(kill(fx->srv.pid, SIGUSR1), 0);
+	p = srv_log_find(&fx->srv, mark, " history: ", WAIT);
+	ck_assert_msg(p != NULL, "no history in the stats: %s", fx->srv.log);
+	ck_assert_msg(sscanf(p, " history: %ld events, %ld bytes in %ld rooms",
+			  events, bytes, rooms) == 3,
+	    "cannot read the stats: %.120s", p);
+}
+
 /*
  * A late joiner gets, right after its join (the automatic #lobby too),
  * the last --replay lines of the room, byte for byte what the members
@@ -96,13 +112,15 @@ START_TEST(test_history_command)
 }
 END_TEST
 
-/* --history N is exact per room; --replay 0 replays nothing. */
+/* --history N is exact per room: /history shows N, and no more are kept
+ * (SIGUSR1 counts them); --replay 0 replays nothing. */
 START_TEST(test_caps)
 {
 	const char *args[] = { "--history", "3", "--replay", "0", NULL };
 	static char got[8][128];
 	struct fx fx;
 	struct conn *a, *b, *c;
+	long events, bytes, rooms;
 
 	fx_start(&fx, args, FX_USERS({ "alice", &a }, { "bob", &b }));
 	say(a, b, "y", 0, 8, got);
@@ -114,6 +132,8 @@ START_TEST(test_caps)
 	next_exactly(c, got[6]);
 	next_exactly(c, got[7]);
 	ck_assert(conn_next_is(c, "-!- end of history", WAIT));
+	history_stats(&fx, &events, &bytes, &rooms);
+	ck_assert_msg(events == 3, "--history 3: %ld events kept", events);
 	fx_stop(&fx);
 }
 END_TEST
@@ -169,6 +189,67 @@ START_TEST(test_outlives_room)
 }
 END_TEST
 
+/*
+ * --history-memory B: all rooms' history together holds at most B bytes
+ * (SIGUSR1's count, history-v1 §4), the oldest events going first across
+ * rooms (§1); and the cap is what holds them back, so it is nearly full.
+ * 30 lines of about 1 KB in #dev, then 150 in #lobby, with B = 64K and
+ * --history 1000: #dev's go first, then #lobby's oldest.
+ */
+START_TEST(test_memory_cap)
+{
+	const char *args[] = { "--history", "1000", "--history-memory", "64K",
+		"--replay", "0", NULL };
+	const long cap = 64 * 1024, n = 150;
+	char line[1200], want[64];
+	struct fx fx;
+	struct conn *a, *b, *c;
+	long events, bytes, rooms, i;
+
+	fx_start(&fx, args, FX_USERS({ "alice", &a }, { "bob", &b }));
+	conn_send(a, "/join dev\n");
+	ck_assert(conn_expect(a, "alice has joined #dev", NULL, 0, WAIT));
+	conn_send(b, "/join dev\n");
+	ck_assert(conn_expect(a, "bob has joined #dev", NULL, 0, WAIT));
+	say(a, b, "dev", 0, 30, NULL);
+	conn_send(a, "/join lobby\n");
+	ck_assert(conn_expect(a, "alice has joined #lobby", NULL, 0, WAIT));
+	conn_send(b, "/join lobby\n");
+	ck_assert(conn_expect(a, "bob has joined #lobby", NULL, 0, WAIT));
+	memset(line, 'x', sizeof line);
+	for (i = 0; i < n; i++) {
+		snprintf(want, sizeof want, "big-%ld ", i);
+		memcpy(line, want, strlen(want));
+		line[1000] = '\n';
+		line[1001] = '\0';
+		conn_send(a, line);
+		ck_assert_msg(conn_expect(b, want, NULL, 0, WAIT),
+		    "%s never arrived", want);
+	}
+	history_stats(&fx, &events, &bytes, &rooms);
+	ck_assert_msg(bytes <= cap,
+	    "--history-memory 64K: %ld bytes of history held", bytes);
+	ck_assert_msg(bytes >= cap * 3 / 4,
+	    "--history-memory 64K: only %ld bytes held after %ld KB of lines",
+	    bytes, n);
+	ck_assert_msg(rooms == 1 && events > 0 && events < n,
+	    "%ld events in %ld rooms: #dev's older ones should have gone "
+	    "first",
+	    events, rooms);
+	/* What is left of #lobby is its newest. */
+	c = fx_login(&fx, "carol");
+	conn_send(c, "/history 1000\n");
+	snprintf(want, sizeof want, "-!- last %ld messages in #lobby:", events);
+	ck_assert(conn_next_is(c, want, WAIT));
+	ck_assert_int_ge(conn_line(c, line, sizeof line, WAIT), 0);
+	snprintf(want, sizeof want, "<alice> big-%ld x", n - events);
+	ck_assert_msg(line_body(line) != NULL &&
+		strncmp(line_body(line), want, strlen(want)) == 0,
+	    "want %s..., got %.60s", want, line);
+	fx_stop(&fx);
+}
+END_TEST
+
 /* SIGUSR1 reports what is held (history-v1 §4). */
 START_TEST(test_stats)
 {
@@ -196,6 +277,7 @@ test_suite(void)
 	tcase_add_test(tc, test_caps);
 	tcase_add_test(tc, test_off);
 	tcase_add_test(tc, test_outlives_room);
+	tcase_add_test(tc, test_memory_cap);
 	tcase_add_test(tc, test_stats);
 	suite_add_tcase(s, tc);
 	return s;

@@ -22,6 +22,7 @@
  * pass of the loop takes at most 16 KiB and 64 lines from each client"
  * (docs/PROTOCOL.md, Never stall, never lose). */
 #define LINES_PER_PASS 64
+#define BYTES_PER_PASS 16384
 
 /*
  * Connect to 127.0.0.1:port from source address src (NULL: any) with a
@@ -313,13 +314,17 @@ END_TEST
 /*
  * --rate R --burst B: of B + K lines sent at once, the first B pass at
  * once and the other K at R a second, so the last comes no sooner than
- * about K/R seconds after the first. 5/s and 5 + 25 lines: 5 s; a server
- * at twice the rate takes 2.5 s, at half of it 10 s.
+ * about K/R seconds after the first. 5/s and 10 + 25 lines: 5 s; a server
+ * at twice the rate takes 2.5 s, at half of it 10 s. The log-in's two
+ * lines (an empty one and a /nick) come out of the burst, so 8 of it are
+ * left: they come at once, where a new client given no burst would take
+ * 1.6 s for them (alice logs in last, so that her bucket does not refill
+ * while the others do).
  */
 START_TEST(test_flood_control)
 {
-	const char *args[] = { "--rate", "5", "--burst", "5", NULL };
-	const long rate = 5, burst = 5, nlines = 30;
+	const char *args[] = { "--rate", "5", "--burst", "10", NULL };
+	const long rate = 5, burst = 10, nlines = 35;
 	const long need_ms = (nlines - burst) * 1000 / rate;
 	struct fx fx;
 	struct conn *a, *b, *c;
@@ -327,12 +332,19 @@ START_TEST(test_flood_control)
 	int ping_at = -1;
 
 	fx_start(&fx, args,
-	    FX_USERS({ "alice", &a }, { "carol", &c }, { "bob", &b }));
+	    FX_USERS({ "carol", &c }, { "bob", &b }, { "alice", &a }));
 	t0 = harness_now_ms();
 	send_lines(a, "alice", 0, (int)nlines, 10);
 	ck_assert(conn_expect(b, "<alice> alice-0 ", NULL, 0, WAIT));
 	conn_send(c, "ping\n");
-	read_lines(b, "alice", 1, (int)nlines - 1, "<carol> ping", &ping_at);
+	/* What is left of the burst after the log-in (8) comes at once. */
+	read_lines(b, "alice", 1, (int)burst - 3, "<carol> ping", &ping_at);
+	took = harness_now_ms() - t0;
+	ck_assert_msg(took <= 1000,
+	    "the first %ld lines took %ld ms: no burst of %ld", burst - 2, took,
+	    burst);
+	read_lines(b, "alice", (int)burst - 2, (int)(nlines - burst + 2),
+	    "<carol> ping", &ping_at);
 	took = harness_now_ms() - t0;
 	/* Not faster than the rate allows (less a fifth for clock and
 	 * stamp rounding), and not grossly slower either. */
@@ -352,33 +364,34 @@ START_TEST(test_flood_control)
 END_TEST
 
 /*
- * Fairness: alice's flood piles up in chatd's socket while it is stopped,
- * then carol sends one line. Once chatd goes on, carol's line must pass
- * after at most two passes' worth (LINES_PER_PASS each) of the
- * lines alice had waiting, not after all of them. And alice loses
- * nothing: every line comes, in order, and her whole send succeeds.
+ * Fairness: alice's flood of n lines of about len bytes piles up in
+ * chatd's socket while it is stopped, then carol sends one line. Once
+ * chatd goes on, carol's line must pass after at most two passes' worth
+ * of the lines alice had waiting (bound), not after all of them. And
+ * alice loses nothing: every line comes, in order, and her whole send
+ * succeeds.
  */
-START_TEST(test_fairness)
+static void
+fairness(int n, size_t len, int bound)
 {
 	const char *args[] = { "--rate", "0", "--max-queue", "67108864", NULL };
-	const int n = 5000, bound = 2 * LINES_PER_PASS;
 	struct fx fx;
 	struct conn *a, *b, *c;
 	char *lines;
-	size_t len, sent = 0;
+	size_t all, sent = 0;
 	ssize_t w = 0;
 	int i = 0, waiting = 0, ping_at = -1;
 
 	fx_start(&fx, args,
 	    FX_USERS({ "alice", &a }, { "carol", &c }, { "bob", &b }));
-	lines = make_lines("alice", 0, n, 200);
-	len = strlen(lines);
+	lines = make_lines("alice", 0, n, len);
+	all = strlen(lines);
 	srv_freeze(&fx.srv);
-	while (sent < len &&
-	    (w = send(a->fd, lines + sent, len - sent,
+	while (sent < all &&
+	    (w = send(a->fd, lines + sent, all - sent,
 		 MSG_DONTWAIT | MSG_NOSIGNAL)) > 0)
 		sent += (size_t)w;
-	ck_assert_msg(sent == len || errno == EAGAIN || errno == EWOULDBLOCK,
+	ck_assert_msg(sent == all || errno == EAGAIN || errno == EWOULDBLOCK,
 	    "send: %s", strerror(errno));
 	for (i = 0; (size_t)i < sent; i++)
 		waiting += lines[i] == '\n';
@@ -386,17 +399,33 @@ START_TEST(test_fairness)
 	    "only %d lines fit in the sockets: too few to tell", waiting);
 	ck_assert_int_eq(conn_send(c, "ping\n"), 0);
 	srv_thaw(&fx.srv);
-	ck_assert_msg(conn_send_raw(a, lines + sent, len - sent) == 0,
+	ck_assert_msg(conn_send_raw(a, lines + sent, all - sent) == 0,
 	    "alice could not send the rest of her lines");
 	free(lines);
 	read_lines(b, "alice", 0, n, "<carol> ping", &ping_at);
 	if (ping_at == -1)
 		ck_assert(conn_next_is(b, "<carol> ping", WAIT));
 	ck_assert_msg(ping_at != -1 && ping_at <= bound,
-	    "carol's line came after %d of the %d lines alice had waiting, "
-	    "want at most %d",
-	    ping_at == -1 ? n : ping_at, waiting, bound);
+	    "carol's line came after %d of the %d lines of %zu bytes alice "
+	    "had waiting, want at most %d",
+	    ping_at == -1 ? n : ping_at, waiting, len, bound);
 	fx_stop(&fx);
+}
+
+/* Short lines: the 64 lines a pass bound it. */
+START_TEST(test_fairness)
+{
+	fairness(5000, 200, 2 * LINES_PER_PASS);
+}
+END_TEST
+
+/* Long lines: the 16 KiB a pass bound it, to the lines ending in one
+ * read of that much (a line cut at its start completes in the next). */
+START_TEST(test_fairness_bytes)
+{
+	const size_t len = 1000;
+
+	fairness(2000, len, 2 * (int)(BYTES_PER_PASS / len + 1));
 }
 END_TEST
 
@@ -440,6 +469,7 @@ test_suite(void)
 	tcase_add_test(tc, test_max_per_ip);
 	tcase_add_test(tc, test_flood_control);
 	tcase_add_test(tc, test_fairness);
+	tcase_add_test(tc, test_fairness_bytes);
 	tcase_add_test(tc, test_reset_while_writing);
 	suite_add_tcase(s, tc);
 	return s;
