@@ -75,7 +75,7 @@ INTEG_TESTS = $(patsubst tests/integ/%.c,$(O)/tests/integ/%,$(call built,$(wildc
 SCRIPT_TESTS = $(wildcard tests/scripts/*.sh)
 
 .PHONY: all test tests install uninstall clean format check-format \
-	bench fuzz valgrind lint soak scale mass mutate FORCE
+	bench fuzz valgrind valgrind-ci lint soak scale mass mutate FORCE
 
 all: $(BINDIR)/chatd $(BINDIR)/chat
 
@@ -240,6 +240,22 @@ soak: all $(BINDIR)/chatsoak
 
 # Every integration suite with chatd and chat under valgrind memcheck: no
 # errors, no definitely or indirectly lost bytes (logs in build/valgrind/).
+# VALGRIND_SUITES="test_basic ..." runs only those; make valgrind-ci runs
+# the ones CI has time for (about a third of the time of all of them: each
+# area of the code once, in both protocols, the client and Redis).
+VALGRIND_SUITES ?=
+VALGRIND_TESTS = $(if $(strip $(VALGRIND_SUITES)),$(filter \
+	$(addprefix $(O)/tests/integ/,$(VALGRIND_SUITES)),$(INTEG_TESTS)),$(INTEG_TESTS))
+VALGRIND_CI_SUITES = test_basic test_commands test_access test_limits \
+	test_history_text test_mass test_fdlimits test_irc_mixed \
+	test_irc_commands test_irc_chan test_irc_cap test_irc_history \
+	test_v2_telnet test_v2_topic_kick test_client_chatd test_client_tty \
+	test_redis_link test_redis_link_faults test_history_redis \
+	test_history_redis_store
+
+valgrind-ci:
+	$(MAKE) valgrind VALGRIND_SUITES="$(VALGRIND_CI_SUITES)"
+
 valgrind: tests
 	@command -v valgrind >/dev/null || { echo "apt-get install -y valgrind"; exit 1; }
 	@rm -rf build/valgrind; mkdir -p build/valgrind; fail=0; \
@@ -247,7 +263,7 @@ valgrind: tests
 		VALGRIND_LOGDIR=$(abspath build/valgrind) \
 		CHATD=$(abspath tests/valgrind/chatd) \
 		CHAT=$(abspath tests/valgrind/chat) \
-		bash tests/run-suites "make valgrind" $(INTEG_TESTS) || fail=1; \
+		bash tests/run-suites "make valgrind" $(VALGRIND_TESTS) || fail=1; \
 	for f in build/valgrind/*.log; do \
 		[ -s "$$f" ] || continue; echo "== $$f"; cat "$$f"; fail=1; \
 	done; \
