@@ -74,6 +74,13 @@ struct fze {
 	int failed;
 	char why[256];
 	char before[EDITOR_LINE_MAX + 1];
+	/* The keys fed since the last line: the printable ASCII ones, and
+	 * whether anything else (an edit, a control, a sequence, UTF-8, a
+	 * call of the API) came. Without anything else the line Enter gives
+	 * must be exactly the keys typed. */
+	char typed[EDITOR_LINE_MAX + 1];
+	size_t ntyped;
+	int edited;
 };
 
 static void fze_fail(struct fze *, const char *, ...)
@@ -304,6 +311,7 @@ fze_api(struct fze *f, uint8_t b)
 {
 	int i;
 
+	f->edited = 1;
 	switch (b % 6) {
 	case 0:
 		editor_hide(&f->ed);
@@ -357,6 +365,11 @@ fze_key(struct fze *f, uint8_t c)
 
 	if (c == '\r' || c == '\n')
 		memcpy(f->before, f->ed.text, f->ed.len + 1);
+	else if (c >= 0x20 && c < 0x7f && f->ed.esc == EDITOR_ESC_NONE &&
+	    f->ed.mbneed == 0 && f->ntyped < EDITOR_LINE_MAX)
+		f->typed[f->ntyped++] = (char)c;
+	else
+		f->edited = 1;
 	ev = editor_key(&f->ed, c);
 	fze_check_state(f);
 	if (f->failed)
@@ -368,6 +381,16 @@ fze_key(struct fze *f, uint8_t c)
 			fze_fail(f, "Enter gave a line that was not typed");
 		else if (f->ed.len != 0 || f->ed.pos != 0)
 			fze_fail(f, "text left after Enter");
+		else if (!f->edited && !f->ed.secret &&
+		    (strlen(editor_line(&f->ed)) != f->ntyped ||
+			memcmp(editor_line(&f->ed), f->typed, f->ntyped) != 0))
+			fze_fail(f,
+			    "Enter gave \"%.40s\", the keys typed were "
+			    "\"%.*s\"",
+			    editor_line(&f->ed),
+			    (int)(f->ntyped < 40 ? f->ntyped : 40), f->typed);
+		f->ntyped = 0;
+		f->edited = 0;
 		break;
 	case EDITOR_EOF:
 		if (c != 0x04 || len != 0)

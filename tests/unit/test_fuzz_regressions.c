@@ -82,25 +82,36 @@ replay_dir(const char *sub, const char *prefix, fuzz_one_fn *one)
 START_TEST(test_server_regressions)
 {
 	fuzz_server_init();
-	(void)replay_dir("regressions", "fuzz_server", fuzz_server_one);
+	/* Its regressions exist: a missing folder or file must fail. */
+	ck_assert_msg(
+	    replay_dir("regressions", "fuzz_server", fuzz_server_one) >= 1,
+	    "no fuzz_server regressions in %s/regressions", fuzz_dir());
 }
 END_TEST
 
 START_TEST(test_editor_regressions)
 {
-	(void)replay_dir("regressions", "fuzz_editor", fuzz_editor_one);
+	/* None yet is fine; a missing folder is not. */
+	ck_assert_msg(
+	    replay_dir("regressions", "fuzz_editor", fuzz_editor_one) >= 0,
+	    "no folder %s/regressions", fuzz_dir());
 }
 END_TEST
 
 START_TEST(test_irc_regressions)
 {
-	(void)replay_dir("regressions", "fuzz_irc", fuzz_irc_one);
+	/* None yet is fine; a missing folder is not. */
+	ck_assert_msg(replay_dir("regressions", "fuzz_irc", fuzz_irc_one) >= 0,
+	    "no folder %s/regressions", fuzz_dir());
 }
 END_TEST
 
 START_TEST(test_client_regressions)
 {
-	(void)replay_dir("regressions", "fuzz_client", fuzz_client_one);
+	/* Its regressions exist: a missing folder or file must fail. */
+	ck_assert_msg(
+	    replay_dir("regressions", "fuzz_client", fuzz_client_one) >= 1,
+	    "no fuzz_client regressions in %s/regressions", fuzz_dir());
 }
 END_TEST
 
