@@ -24,6 +24,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "client.h"
 #include "irc.h"
@@ -169,7 +170,7 @@ fuzz_client_one(const uint8_t *data, size_t size)
 {
 	static const struct client_ops ops = { fzc_print, fzc_changed };
 	static struct fzc f;
-	static char line[FZC_INPUT_MAX + 1];
+	static char line[FZC_INPUT_MAX + 1], typed[3 * FZC_INPUT_MAX + 1];
 	size_t i, start, n;
 
 	memset(&f, 0, sizeof f);
@@ -195,7 +196,10 @@ fuzz_client_one(const uint8_t *data, size_t size)
 		memcpy(line, data + start, n);
 		line[n] = '\0';
 		if (n > 0 && line[0] == FZC_TYPED) {
-			f.quoted |= strncmp(line + 1, "/quote", 6) == 0;
+			/* As chat reads it: cleaned, the command in any case. */
+			typed[text_clean(
+			    typed, line + 1, n - 1, TEXT_CLEAN_IRC)] = '\0';
+			f.quoted |= strncasecmp(typed, "/quote", 6) == 0;
 			client_typed(&f.c, line + 1);
 		} else
 			client_line(&f.c, line, n);
