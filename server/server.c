@@ -11,7 +11,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "conf.h"
 #include "detect.h"
 #include "history.h"
 #include "log.h"
@@ -511,89 +510,6 @@ server_stop(struct server *srv)
 		else
 			conn_close(c);
 	}
-}
-
-void
-server_log_stats(struct server *srv)
-{
-	static const struct udp_stats udp_off;
-	const struct server_stats *st = &srv->stats;
-	const struct conn_stats *cs = &srv->conns.stats;
-	const struct udp_stats *us =
-	    srv->udp != NULL ? udp_stats(srv->udp) : &udp_off;
-	const uint64_t *q = st->quits;
-	struct history_stats hs;
-	struct conn *c;
-	size_t queued = 0;
-
-	TAILQ_FOREACH(c, &srv->conns.all, entry)
-		queued += conn_queued(c);
-	history_stats(srv->history, &hs);
-	/* One line (chatd-v1 §7), as key=value pairs. */
-	log_info("stats: clients=%d users=%d rooms=%d lines_in=%llu "
-		 "lines_out=%llu bytes_in=%llu bytes_out=%llu queued=%zu "
-		 "shared_pages=%zu shared_bytes=%zu renders=%llu "
-		 "deliveries=%llu backend=%s protocols: text=%llu irc=%llu "
-		 "undetected=%llu history: %zu events, %zu bytes in %zu rooms "
-		 "udp: %s answered=%llu dropped=%llu ignored=%llu "
-		 "disconnects: quit=%llu closed=%llu reset=%llu slow=%llu "
-		 "error=%llu timeout=%llu password=%llu full=%llu "
-		 "per_ip=%llu shutdown=%llu",
-	    srv->conns.count, srv->chat.nusers, srv->chat.nrooms,
-	    (unsigned long long)cs->lines_in, (unsigned long long)cs->lines_out,
-	    (unsigned long long)cs->bytes_in, (unsigned long long)cs->bytes_out,
-	    queued, page_stats.pages, page_stats.bytes,
-	    (unsigned long long)srv->fanout.stats.renders,
-	    (unsigned long long)srv->fanout.stats.deliveries,
-	    loop_backend_name(srv->cfg.io), (unsigned long long)st->text,
-	    (unsigned long long)st->irc, (unsigned long long)st->undetected,
-	    hs.events, hs.bytes, hs.rooms, srv->udp != NULL ? "on" : "off",
-	    us->answered,
-	    us->dropped_source + us->dropped_global + us->dropped_table +
-		us->dropped_send,
-	    us->ignored, (unsigned long long)q[EV_QUIT_REQUEST],
-	    (unsigned long long)q[EV_QUIT_CLOSED],
-	    (unsigned long long)q[EV_QUIT_RESET],
-	    (unsigned long long)q[EV_QUIT_SLOW],
-	    (unsigned long long)(q[EV_QUIT_ERROR] + q[EV_QUIT_MEMORY]),
-	    (unsigned long long)(q[EV_QUIT_TIMEOUT] + q[EV_QUIT_PING]),
-	    (unsigned long long)q[EV_QUIT_PASSWORD],
-	    (unsigned long long)st->rejected_full,
-	    (unsigned long long)st->rejected_ip,
-	    (unsigned long long)q[EV_QUIT_SHUTDOWN]);
-}
-
-void
-server_reload(struct server *srv)
-{
-	char line[CHATD_PASSWORD_MAX + 2], *p;
-	const char *path = srv->cfg.password_file;
-
-	if (path == NULL) {
-		log_info("SIGHUP: no password file to re-read");
-		return;
-	}
-	if (conf_first_line(path, line, sizeof line) == -1) {
-		log_error(
-		    "cannot re-read password file %s: %s; keeping the old password",
-		    path,
-		    errno == EINVAL ? "first line too long" : strerror(errno));
-		return;
-	}
-	if (line[0] == '\0') {
-		log_error("password file %s is empty; keeping the old password",
-		    path);
-		return;
-	}
-	if ((p = strdup(line)) == NULL) {
-		log_error(
-		    "out of memory re-reading %s; keeping the old password",
-		    path);
-		return;
-	}
-	free(srv->cfg.password);
-	srv->cfg.password = p;
-	log_info("password re-read from %s", path);
 }
 
 /*
