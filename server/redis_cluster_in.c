@@ -81,11 +81,16 @@ cl_node_drop(struct cluster *c, struct cl_node *n, const char *why)
 {
 	struct cl_ghost *g;
 
-	if (n->nghosts > 0 || why != NULL)
-		log_warn("cluster: node %s %s: its %d users quit", n->id,
-		    why != NULL ? why : "left", n->nghosts);
+	if (strcmp(why, "is silent") == 0)
+		log_warn("cluster: node %s is silent: its %d users quit "
+			 "(server lost)",
+		    n->id, n->nghosts);
+	else
+		log_info("cluster: node %s %s: its %d users quit", n->id, why,
+		    n->nghosts);
 	while ((g = TAILQ_FIRST(n->ghosts)) != NULL)
 		cl_ghost_quit(c, g, EV_QUIT_LOST, NULL);
+	c->st.nodes_lost += strcmp(why, "is silent") == 0;
 	TAILQ_REMOVE(&c->nodes, n, entry);
 	free(n->ghosts);
 	free(n);
@@ -190,12 +195,12 @@ cl_nodes_free(struct cluster *c)
 	struct cl_node *n;
 	struct cl_ghost *g;
 
-	/* The chat core frees the users themselves. */
+	/* The chat core frees the users themselves (it may have already:
+	 * g->u is not touched). */
 	while ((n = TAILQ_FIRST(&c->nodes)) != NULL) {
 		while ((g = TAILQ_FIRST(n->ghosts)) != NULL) {
 			TAILQ_REMOVE(n->ghosts, g, entry);
 			hmap_remove(&c->ghosts, &g->hn);
-			g->u->remote = NULL;
 			free(g);
 		}
 		TAILQ_REMOVE(&c->nodes, n, entry);

@@ -9,11 +9,31 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cluster.h"
 #include "conf.h"
 #include "history.h"
 #include "log.h"
 #include "server.h"
 #include "udp.h"
+
+#ifdef CHATD_CLUSTER
+/* The cluster's line: users= above counts every node's users. */
+static void
+server_log_cluster(const struct cluster *c)
+{
+	struct cluster_stats cs;
+
+	cluster_stats(c, &cs);
+	log_info("stats: cluster: node=%s link=%s nodes=%d remote_users=%d "
+		 "published=%llu received=%llu buffered=%zu dropped=%llu "
+		 "lost=%llu nodes_lost=%llu nick_clashes=%llu",
+	    cluster_node_id(c), cs.up ? "up" : "down", cs.nodes, cs.remote,
+	    (unsigned long long)cs.published, (unsigned long long)cs.received,
+	    cs.buffered, (unsigned long long)cs.dropped,
+	    (unsigned long long)cs.lost, (unsigned long long)cs.nodes_lost,
+	    (unsigned long long)cs.nick_clashes);
+}
+#endif
 
 void
 server_log_stats(struct server *srv)
@@ -63,6 +83,10 @@ server_log_stats(struct server *srv)
 	    (unsigned long long)st->rejected_full,
 	    (unsigned long long)st->rejected_ip,
 	    (unsigned long long)q[EV_QUIT_SHUTDOWN]);
+#ifdef CHATD_CLUSTER
+	if (srv->cluster != NULL)
+		server_log_cluster(srv->cluster);
+#endif
 }
 
 void
