@@ -28,6 +28,8 @@
 #define MAIN_MAX_QUEUE                                             \
 	((long long)(SIZE_MAX / 2 < LLONG_MAX / 2 ? SIZE_MAX / 2 : \
 						    LLONG_MAX / 2))
+#define MAIN_NODE_ID_CHARS \
+	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-"
 #define MAIN_MIN_LINE 16
 #define MAIN_MAX_LINE (1024 * 1024)
 #define MAIN_MAX_RATE 1e6
@@ -359,6 +361,13 @@ main_parse(int argc, char **argv, struct config *cfg)
 			cfg->cluster_url = optarg;
 			break;
 		case OPT_NODE_ID:
+			if (strlen(optarg) == 0 || strlen(optarg) > 64 ||
+			    strspn(optarg, MAIN_NODE_ID_CHARS) !=
+				strlen(optarg))
+				main_usage_error("invalid value '%s' for "
+						 "--node-id (expected 1 to 64 "
+						 "of A-Z a-z 0-9 . _ -)",
+				    optarg);
 			cfg->node_id = optarg;
 			break;
 		case OPT_CLUSTER_REQUIRED:
