@@ -225,15 +225,26 @@ chat_nick_unlink(struct chat *chat, struct user *u)
 	u->held = 0;
 }
 
+void
+chat_guest_name(struct chat *chat, char *nick)
+{
+	unsigned n;
+
+	do {
+		n = chat->mirror != NULL ?
+		    chat->mirror->guest(chat->mirror_arg) :
+		    0;
+		snprintf(nick, CHAT_NICK_MAX + 1, CHAT_GUEST_PREFIX "%u",
+		    n != 0 ? n : ++chat->next_guest);
+	} while (chat_nick_holder(chat, nick) != NULL);
+}
+
 int
 chat_guest_nick(struct chat *chat, struct user *u)
 {
 	char nick[CHAT_NICK_MAX + 1];
 
-	do
-		snprintf(nick, sizeof nick, CHAT_GUEST_PREFIX "%u",
-		    ++chat->next_guest);
-	while (chat_nick_holder(chat, nick) != NULL);
+	chat_guest_name(chat, nick);
 	return chat_claim_nick(chat, u, nick);
 }
 
@@ -249,10 +260,14 @@ chat_claim_nick(struct chat *chat, struct user *u, const char *nick)
 	/* The same user changing the case of its nick is a change. */
 	if ((holder = chat_nick_holder(chat, nick)) != NULL && holder != u)
 		return E_NICK_IN_USE;
+	if (holder == NULL && u->remote == NULL && chat->mirror != NULL &&
+	    !chat->mirror->nick_ok(chat->mirror_arg, u, nick))
+		return E_NICK_IN_USE;
 	chat_nick_unlink(chat, u);
 	snprintf(u->nick, sizeof u->nick, "%s", nick);
 	chat_nick_link(chat, u);
 	u->held = 1;
+	u->nick_ms = chat_clock_ms();
 	return 0;
 }
 
@@ -332,14 +347,18 @@ int
 chat_nick(struct chat *chat, struct user *u, const char *nick)
 {
 	char msgid[CHAT_MSGID_MAX + 1], old[CHAT_NICK_MAX + 1];
+	struct user *holder;
 	struct ev ev;
 	int rv;
 
 	snprintf(old, sizeof old, "%s", u->nick);
-	/* A nick is the cluster's to give: without it, only a change of
-	 * case of one's own. */
+	/* A nick is the cluster's to give: without it, only one held on
+	 * this node can be answered (in use, or a change of one's own
+	 * nick's case). */
 	if (u->visible && u->remote == NULL && chat_split(chat) &&
-	    text_casecmp(old, nick) != 0 && text_nick_valid(nick))
+	    text_casecmp(old, nick) != 0 && text_nick_valid(nick) &&
+	    ((holder = chat_nick_holder(chat, nick)) == NULL ||
+		holder->remote != NULL))
 		return E_CLUSTER_DOWN;
 	if ((rv = chat_claim_nick(chat, u, nick)) != 0)
 		return rv;

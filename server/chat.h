@@ -43,6 +43,7 @@ struct user {
 	struct member_list rooms;
 	int64_t signon_ms; /* wall clock, ms */
 	int64_t active_ms; /* its last message */
+	int64_t nick_ms;   /* when it took its nick (the cluster's leases) */
 	struct endpoint *ep;
 	void *remote;   /* the cluster's: a user of another node; NULL: ours */
 	uint32_t mark;  /* the sink's: delivered in the current event */
@@ -116,6 +117,11 @@ struct chat_mirror {
 	void (*away)(void *arg, struct user *);
 	/* The other nodes can be reached now. */
 	int (*up)(void *arg);
+	/* The next guest number, unique in the cluster (0: none to hand:
+	 * the core counts on its own). */
+	unsigned (*guest)(void *arg);
+	/* 0: the cluster says another node holds nick (it was asked). */
+	int (*nick_ok)(void *arg, struct user *, const char *nick);
 };
 
 struct chat {
@@ -174,6 +180,8 @@ uint64_t chat_msgid_id(const struct chat *, const char *msgid);
 struct user *chat_user_new(struct chat *, unsigned id, struct endpoint *);
 void chat_user_free(struct chat *, struct user *);
 int chat_guest_nick(struct chat *, struct user *);
+/* A guest nick nobody holds, into nick (CHAT_NICK_MAX + 1 bytes). */
+void chat_guest_name(struct chat *, char *nick);
 /* Take nick while invisible: 0, E_NICK_INVALID, E_NICK_IN_USE, or
  * CHAT_NOTHING when it is already exactly this user's nick. */
 int chat_claim_nick(struct chat *, struct user *, const char *nick);

@@ -52,6 +52,29 @@ void cluster_stop(struct cluster *);
 int cluster_busy(const struct cluster *);
 void cluster_free(struct cluster *);
 
+/*
+ * A command must see what every node did before it was sent: call
+ * fn(srv, id) once this node has heard everything the cluster published
+ * before now (a message to itself through Redis, which delivers in the
+ * order it was given). Returns 0: fn will be called, later, from the
+ * loop (at once if the link goes down meanwhile); -1: no need (the link
+ * is down) or no memory: go on now.
+ */
+typedef void cluster_sync_fn(struct server *, unsigned id);
+int cluster_sync(struct cluster *, unsigned id, cluster_sync_fn *fn);
+/*
+ * A nick command asks Redis first: take the nick's lease for user id,
+ * then fn(srv, id); the command then runs, and the core refuses the nick
+ * (in use) when another node held it. cluster_claim_done() after it ran.
+ * 0, or -1 (link down, no memory): go on now, as alone.
+ */
+int cluster_claim(
+    struct cluster *, unsigned id, const char *nick, cluster_sync_fn *fn);
+void cluster_claim_done(struct cluster *, unsigned id);
+/* Write what waits for Redis now: before users hear of what they did,
+ * the other nodes' copy of it is on its way. */
+void cluster_flush(struct cluster *);
+
 /* --cluster-required and Redis known to be down: refuse new users. */
 int cluster_refusing(const struct cluster *);
 void cluster_stats(const struct cluster *, struct cluster_stats *);

@@ -258,10 +258,9 @@ irc_list_free(struct irc_session *s)
 	free(s->list->names);
 	free(s->list);
 	s->list = NULL;
-	if (s->ep.conn != NULL && conn_is_open(s->ep.conn)) {
+	if (s->ep.conn != NULL && conn_is_open(s->ep.conn))
 		conn_set_low_water(s->ep.conn, 0);
-		conn_pause(s->ep.conn, 0);
-	}
+	irc_unpause(s);
 }
 
 void

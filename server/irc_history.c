@@ -159,8 +159,7 @@ irc_hist_answer(void *arg, int error, const struct ev *const *evs, size_t n)
 		return;
 	}
 	s->asking--;
-	if (s->asking == 0 && s->list == NULL && s->ep.conn->paused)
-		conn_pause(s->ep.conn, 0);
+	irc_unpause(s);
 	if (s->gone || (a->kind == IRC_HIST_JOIN && (error != 0 || n == 0))) {
 		free(a);
 		return;

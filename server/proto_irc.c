@@ -54,6 +54,8 @@ static const struct irc_cmd irc_cmds[] = {
 #define IRC_NCMDS (sizeof irc_cmds / sizeof irc_cmds[0])
 
 static void irc_on_line(struct conn *, void *, char *, size_t);
+static int irc_needs_sync(const char *, const struct irc_msg *);
+static void irc_resume(struct server *, unsigned);
 static void irc_on_toolong(struct conn *, void *);
 static void irc_on_eof(struct conn *, void *);
 static void irc_on_fail(struct conn *, void *, enum conn_why, size_t);
@@ -294,6 +296,16 @@ irc_on_line(struct conn *c, void *owner, char *line, size_t len)
 	snprintf(verb, sizeof verb, "%.*s", (int)n, line + (m.command - copy));
 	s->verb = verb;
 	cmd = irc_cmd_find(m.command);
+	if (cmd != NULL && !s->resuming && irc_needs_sync(cmd->name, &m) &&
+	    server_hold(s->srv, c, &s->held, line, len,
+		strcmp(cmd->name, "NICK") == 0 && m.nparams > 0 &&
+			text_nick_valid(m.params[0]) ?
+		    m.params[0] :
+		    NULL,
+		irc_resume)) {
+		s->verb = NULL;
+		return;
+	}
 	if (!s->registered && (cmd == NULL || !cmd->before_reg))
 		irc_reply(s, "451", NULL, "You have not registered");
 	else if (cmd == NULL)
@@ -303,6 +315,57 @@ irc_on_line(struct conn *c, void *owner, char *line, size_t len)
 	else
 		cmd->fn(s, &m);
 	s->verb = NULL;
+}
+
+/* What reads or claims what nodes share waits, in a cluster, until this
+ * node is in step (server_hold): all but keepalives, capabilities, the
+ * registration's other lines, QUIT and messages to channels. */
+static int
+irc_needs_sync(const char *cmd, const struct irc_msg *m)
+{
+	static const char *const free_cmds[] = { "PING", "PONG", "CAP", "PASS",
+		"USER", "QUIT", "AWAY", NULL };
+	size_t i;
+
+	for (i = 0; free_cmds[i] != NULL; i++)
+		if (strcmp(cmd, free_cmds[i]) == 0)
+			return 0;
+	if ((strcmp(cmd, "PRIVMSG") == 0 || strcmp(cmd, "NOTICE") == 0 ||
+		strcmp(cmd, "TAGMSG") == 0) &&
+	    m->nparams > 0 && m->params[0][0] == '#')
+		return 0;
+	return 1;
+}
+
+void
+irc_unpause(struct irc_session *s)
+{
+	struct conn *c = s->ep.conn;
+
+	/* Paused for a history answer, a LIST, or the cluster: all done. */
+	if (s->held.line == NULL && s->asking == 0 && s->list == NULL &&
+	    c != NULL && conn_is_open(c) && c->paused)
+		conn_pause(c, 0);
+}
+
+static void
+irc_resume(struct server *srv, unsigned id)
+{
+	struct irc_session *s = irc_session_find(srv, id);
+	char *line;
+
+	if (s == NULL || (line = s->held.line) == NULL)
+		return;
+	s->held.line = NULL;
+	if (!s->gone && conn_is_open(s->ep.conn)) {
+		s->resuming = 1;
+		s->lines--; /* counted when it came */
+		irc_on_line(s->ep.conn, s, line, s->held.len);
+		s->resuming = 0;
+	}
+	server_held_done(srv, s->ep.conn);
+	free(line);
+	irc_unpause(s);
 }
 
 static void
@@ -361,6 +424,7 @@ irc_on_release(struct conn *c, void *owner)
 	loop_timer_stop(s->srv->loop, &s->alive);
 	chat_user_free(&s->srv->chat, s->user);
 	free(s->pass);
+	free(s->held.line);
 	free(s);
 }
 

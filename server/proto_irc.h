@@ -26,6 +26,7 @@
 #include "fanout.h"
 #include "irc.h"
 #include "loop.h"
+#include "server.h"
 
 struct conn;
 struct room;
@@ -68,8 +69,10 @@ struct irc_session {
 	struct loop_timer login; /* registration deadline */
 	struct loop_timer alive; /* keepalive */
 	struct irc_list *list;
-	unsigned batches; /* batches opened: the next one's id */
-	int asking;       /* history queries not answered yet */
+	unsigned batches;      /* batches opened: the next one's id */
+	int asking;            /* history queries not answered yet */
+	struct held_line held; /* a command waiting for the cluster */
+	unsigned resuming : 1; /* running it */
 };
 
 /* What an IRC command handler is given: the parsed line. */
@@ -109,6 +112,9 @@ void irc_try_register(struct irc_session *);
 /* The IRC session of connection id, or NULL when it is gone (or never
  * was one): how a late answer finds its asker. */
 struct irc_session *irc_session_find(struct server *, unsigned id);
+/* Take input again if nothing holds it (a history answer, a LIST, a
+ * command waiting for the cluster). */
+void irc_unpause(struct irc_session *);
 
 /* irc_reply.c: lines to this client alone. */
 const char *irc_nick(const struct irc_session *); /* or "*" */

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "chat.h"
 #include "conn.h"
@@ -19,6 +20,8 @@ static void text_on_release(struct conn *, void *);
 static void text_on_stop(struct conn *, void *);
 static void text_on_login_timeout(struct loop *, struct loop_timer *, void *);
 static void text_kicked(struct endpoint *, const struct ev *);
+static void text_welcome(struct text_session *);
+static void text_welcome_resume(struct server *, unsigned);
 
 static const struct conn_ops text_conn_ops = {
 	.line = text_on_line,
@@ -76,8 +79,6 @@ int
 proto_text_start(struct server *srv, struct conn *conn, int64_t connected_ms)
 {
 	struct text_session *s;
-	struct ev ev;
-	int64_t left;
 
 	if ((s = calloc(1, sizeof *s)) == NULL ||
 	    (s->user = chat_user_new(&srv->chat, conn->id, &s->ep)) == NULL) {
@@ -92,10 +93,44 @@ proto_text_start(struct server *srv, struct conn *conn, int64_t connected_ms)
 	s->ep.ops = &text_endpoint_ops;
 	s->authed = srv->cfg.password == NULL;
 	s->why = EV_QUIT_CLOSED;
+	s->connected_ms = connected_ms;
 	conn_attach(conn, &text_conn_ops, s);
 	conn_set_max_line(conn, srv->cfg.max_line);
 	/* Any text client may be telnet: its commands never reach anyone. */
 	conn_set_telnet(conn, 1);
+	/* In a cluster, the welcome (a guest nick, #lobby) waits until this
+	 * node has heard what the others did before: whoever is in #lobby
+	 * already is seen there, as on one server. */
+	if (server_hold(srv, conn, &s->held, "", 0, NULL, text_welcome_resume))
+		return 0;
+	text_welcome(s);
+	return 0;
+}
+
+static void
+text_welcome_resume(struct server *srv, unsigned id)
+{
+	struct text_session *s = proto_text_find(srv, id);
+
+	if (s == NULL || s->held.line == NULL)
+		return;
+	free(s->held.line);
+	s->held.line = NULL;
+	if (!s->gone && conn_is_open(s->ep.conn)) {
+		text_welcome(s);
+		conn_pause(s->ep.conn, 0);
+	}
+}
+
+/* A new user's first lines: its guest nick, the welcome, #lobby. */
+static void
+text_welcome(struct text_session *s)
+{
+	struct server *srv = s->srv;
+	struct conn *conn = s->ep.conn;
+	struct ev ev;
+	int64_t left;
+
 	chat_guest_nick(&srv->chat, s->user);
 	srv->stats.text++;
 	log_info("client %u connected from %s as %s", conn->id, conn->addr,
@@ -106,16 +141,16 @@ proto_text_start(struct server *srv, struct conn *conn, int64_t connected_ms)
 	if (!s->authed) {
 		text_send_code(s, EV_REPLY, R_WELCOME_PASS, &ev);
 		/* Counted from the connection's start, never earlier. */
-		left = connected_ms + (int64_t)srv->cfg.login_timeout * 1000 -
+		left = s->connected_ms +
+		    (int64_t)srv->cfg.login_timeout * 1000 -
 		    loop_now(srv->loop);
 		loop_timer_start(srv->loop, &s->login, left > 0 ? left : 0, 0,
 		    text_on_login_timeout, s);
-		return 0;
+		return;
 	}
 	text_send_code(s, EV_REPLY, R_WELCOME, &ev);
 	chat_enter(&srv->chat, s->user);
 	text_cmd_enter_room(s, NULL);
-	return 0;
 }
 
 void
@@ -176,11 +211,61 @@ text_leave(struct text_session *s, enum ev_quit why, const char *reason)
 	conn_close(s->ep.conn);
 }
 
+/* A command (not a message, /me or /quit) reads or claims what other
+ * nodes share: in a cluster it waits until this node is in step. */
+static int
+text_needs_sync(const char *line)
+{
+	return line[0] == '/' && strncasecmp(line, "/me ", 4) != 0 &&
+	    strncasecmp(line, "/quit", 5) != 0;
+}
+
+/* "/nick NAME" with a valid NAME: it into nick. */
+static int
+text_nick_arg(const char *line, char *nick)
+{
+	const char *p = line + 5;
+	size_t n;
+
+	if (strncasecmp(line, "/nick", 5) != 0 || (*p != ' ' && *p != '\t'))
+		return 0;
+	p += strspn(p, " \t");
+	n = strcspn(p, " \t");
+	if (n == 0 || n > CHAT_NICK_MAX || p[n + strspn(p + n, " \t")] != '\0')
+		return 0;
+	memcpy(nick, p, n);
+	nick[n] = '\0';
+	return text_nick_valid(nick);
+}
+
+static void
+text_resume(struct server *srv, unsigned id)
+{
+	struct text_session *s = proto_text_find(srv, id);
+	char *line;
+
+	if (s == NULL || (line = s->held.line) == NULL)
+		return;
+	s->held.line = NULL;
+	if (!s->gone && conn_is_open(s->ep.conn))
+		text_cmd_line(s, line, s->held.len);
+	server_held_done(srv, s->ep.conn);
+	free(line);
+	if (s->held.line == NULL && conn_is_open(s->ep.conn))
+		conn_pause(s->ep.conn, 0);
+}
+
 static void
 text_on_line(struct conn *c, void *owner, char *line, size_t len)
 {
-	(void)c;
-	text_cmd_line(owner, line, len);
+	struct text_session *s = owner;
+	char nick[CHAT_NICK_MAX + 1];
+
+	if (text_needs_sync(line) &&
+	    server_hold(s->srv, c, &s->held, line, len,
+		text_nick_arg(line, nick) ? nick : NULL, text_resume))
+		return;
+	text_cmd_line(s, line, len);
 }
 
 static void
@@ -238,6 +323,7 @@ text_on_release(struct conn *c, void *owner)
 	(void)c;
 	text_quit(s, s->why, NULL);
 	chat_user_free(&s->srv->chat, s->user);
+	free(s->held.line);
 	free(s);
 }
 

@@ -14,6 +14,7 @@
 #include "event.h"
 #include "fanout.h"
 #include "loop.h"
+#include "server.h"
 
 struct conn;
 struct server;
@@ -28,6 +29,8 @@ struct text_session {
 	int gone; /* has left the chat */
 	enum ev_quit why;
 	struct loop_timer login;
+	struct held_line held; /* a command waiting for the cluster */
+	int64_t connected_ms;  /* loop clock: for the login timeout */
 };
 
 /* Serve conn in plain text from now on; connected_ms (loop clock) is when

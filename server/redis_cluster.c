@@ -26,6 +26,8 @@ static void cl_on_beat(struct loop *, struct loop_timer *, void *);
 static void cl_on_renew(struct loop *, struct loop_timer *, void *);
 static void cl_on_tell(struct loop *, struct loop_timer *, void *);
 static void cl_send(struct cluster *, struct cl_msg *);
+static void cl_settled(struct cluster *);
+static void cl_settle_start(struct cluster *);
 
 /* --- the mirror hooks: what a local user did --------------------------- */
 
@@ -156,9 +158,75 @@ cl_up(void *arg)
 	return ((struct cluster *)arg)->up;
 }
 
-static const struct chat_mirror cl_mirror = {
-	.entered = cl_entered, .event = cl_event, .away = cl_away, .up = cl_up
-};
+static const struct chat_mirror cl_mirror = { .entered = cl_entered,
+	.event = cl_event,
+	.away = cl_away,
+	.up = cl_up,
+	.guest = cl_guest,
+	.nick_ok = cl_nick_ok };
+
+/* --- cluster_sync: a message to ourselves through Redis --------------- */
+
+/* Everyone waiting for a sync up to seq goes on (all: seq UINT64_MAX). */
+static void
+cl_waits_done(struct cluster *c, uint64_t seq)
+{
+	struct cl_wait *w;
+
+	if (seq > c->wdone)
+		c->wdone = seq;
+	while ((w = TAILQ_FIRST(&c->waits)) != NULL &&
+	    (w->seq <= c->wdone && !c->settling)) {
+		TAILQ_REMOVE(&c->waits, w, entry);
+		w->fn(c->srv, w->id);
+		free(w);
+	}
+}
+
+static void
+cl_on_sync(void *arg, const char *chan, const char *data, size_t len)
+{
+	char n[24];
+
+	(void)chan;
+	snprintf(n, sizeof n, "%.*s", (int)(len < 23 ? len : 23), data);
+	cl_waits_done(arg, strtoull(n, NULL, 10));
+}
+
+static void
+cl_on_sync_sent(void *arg, const struct redisReply *r, const char *err)
+{
+	(void)arg;
+	(void)r;
+	(void)err; /* a failure is the link going down: cl_on_state */
+}
+
+int
+cluster_sync(struct cluster *c, unsigned id, cluster_sync_fn *fn)
+{
+	char seq[24];
+	struct cl_wait *w;
+
+	if (!c->up || c->gone || (w = calloc(1, sizeof *w)) == NULL)
+		return -1;
+	w->id = id;
+	w->fn = fn;
+	w->seq = ++c->wseq;
+	snprintf(seq, sizeof seq, "%" PRIu64, w->seq);
+	if (rlink_command(c->cmd, cl_on_sync_sent, c, "PUBLISH %s %s",
+		c->sync_chan, seq) == -1) {
+		free(w);
+		return -1;
+	}
+	TAILQ_INSERT_TAIL(&c->waits, w, entry);
+	return 0;
+}
+
+void
+cluster_flush(struct cluster *c)
+{
+	rlink_flush(c->cmd);
+}
 
 /* --- publishing: one queue, in order ----------------------------------- */
 
@@ -477,6 +545,9 @@ cl_on_state(struct rlink *l, int up, void *arg)
 	if (!both) {
 		c->down_ms = loop_now(c->loop);
 		cl_lost(c);
+		/* Nothing more will be heard: what waits goes on as is. */
+		cl_settled(c);
+		cl_waits_done(c, UINT64_MAX);
 		return;
 	}
 	loop_timer_stop(c->loop, &c->tell);
@@ -485,7 +556,8 @@ cl_on_state(struct rlink *l, int up, void *arg)
 	/* Who we are and where our users are, ahead of the room messages
 	 * that waited (their senders must be in their rooms first). */
 	TAILQ_FOREACH(n, &c->nodes, entry)
-		n->heard = 0;
+		n->heard = n->stated = 0;
+	cl_settle_start(c);
 	c->holding = 1;
 	c->hold_until = loop_now(c->loop) + CL_HOLD_MS;
 	cl_body(&b, CL_HELLO);
@@ -493,12 +565,95 @@ cl_on_state(struct rlink *l, int up, void *arg)
 	cl_send_state(c);
 	cl_hold_check(c, loop_now(c->loop));
 	cl_nick_renew(c);
+	cl_guest_refill(c);
 	cl_tell_losses(c);
 	if (c->told) {
 		c->told = 0;
 		log_info("cluster: link to Redis restored");
 		cl_tell_all(c, R_CLUSTER_BACK);
 	}
+}
+
+/* --- settling: just linked, the live nodes' state is on its way --------- */
+
+static void
+cl_settled(struct cluster *c)
+{
+	c->settling = 0;
+	free(c->expect);
+	c->expect = NULL;
+	c->nexpect = 0;
+	loop_timer_stop(c->loop, &c->settle);
+}
+
+/* Every node that lives by the index has sent its state: commands go. */
+void
+cl_settle_check(struct cluster *c)
+{
+	struct cl_node *n;
+	size_t i;
+
+	if (!c->settling || c->expect == NULL)
+		return;
+	for (i = 0; i < c->nexpect; i++) {
+		TAILQ_FOREACH(n, &c->nodes, entry)
+			if (strcmp(n->id, c->expect[i]) == 0 && n->stated)
+				break;
+		if (n == NULL)
+			return;
+	}
+	cl_settled(c);
+	cl_waits_done(c, 0);
+}
+
+static void
+cl_on_settle(struct loop *l, struct loop_timer *t, void *arg)
+{
+	(void)l;
+	(void)t;
+	cl_settled(arg);
+	cl_waits_done(arg, 0);
+}
+
+/* The live nodes, from the index their heartbeats keep. */
+static void
+cl_on_nodes(void *arg, const struct redisReply *r, const char *err)
+{
+	struct cluster *c = arg;
+	size_t i, n = 0;
+
+	if (!c->settling)
+		return;
+	if (err != NULL || r == NULL || r->type != REDIS_REPLY_ARRAY ||
+	    (c->expect = calloc(r->elements + 1, sizeof *c->expect)) == NULL) {
+		cl_on_settle(c->loop, &c->settle, c);
+		return;
+	}
+	for (i = 0; i < r->elements; i++)
+		if (r->element[i]->type == REDIS_REPLY_STRING &&
+		    r->element[i]->len <= CLUSTER_NODE_MAX &&
+		    strcmp(r->element[i]->str, c->id) != 0)
+			snprintf(c->expect[n++], sizeof c->expect[0], "%s",
+			    r->element[i]->str);
+	c->nexpect = n;
+	cl_settle_check(c);
+}
+
+static void
+cl_settle_start(struct cluster *c)
+{
+	char since[24];
+
+	free(c->expect);
+	c->expect = NULL;
+	c->nexpect = 0;
+	c->settling = 1;
+	loop_timer_start(c->loop, &c->settle, CL_SETTLE_MS, 0, cl_on_settle, c);
+	snprintf(
+	    since, sizeof since, "%" PRId64, chat_clock_ms() - CL_NODE_LOST_MS);
+	if (rlink_command(c->cmd, cl_on_nodes, c, "ZRANGEBYSCORE %s %s +inf",
+		CL_NODES_KEY, since) == -1)
+		cl_on_settle(c->loop, &c->settle, c);
 }
 
 static void
@@ -526,6 +681,13 @@ cl_on_beat(struct loop *l, struct loop_timer *t, void *arg)
 	snprintf(ttl, sizeof ttl, "%d", CL_PRESENCE_MS);
 	(void)rlink_command(
 	    c->cmd, cl_on_presence, c, "SET %s %s PX %s", key, val, ttl);
+	/* The index of live nodes a node just linked reads (settling). */
+	snprintf(val, sizeof val, "%" PRId64, chat_clock_ms());
+	(void)rlink_command(c->cmd, cl_on_presence, c, "ZADD %s %s %s",
+	    CL_NODES_KEY, val, c->id);
+	snprintf(val, sizeof val, "%" PRId64, chat_clock_ms() - 60000);
+	(void)rlink_command(c->cmd, cl_on_presence, c,
+	    "ZREMRANGEBYSCORE %s -inf %s", CL_NODES_KEY, val);
 	cl_nodes_check(c, loop_now(l));
 	cl_hold_check(c, loop_now(l));
 }
@@ -579,6 +741,8 @@ cluster_new(struct server *srv, const char **cause)
 	c->inc = chat_clock_ms();
 	TAILQ_INIT(&c->out);
 	TAILQ_INIT(&c->inflight);
+	TAILQ_INIT(&c->waits);
+	TAILQ_INIT(&c->verdicts);
 	TAILQ_INIT(&c->losses);
 	TAILQ_INIT(&c->nodes);
 	hmap_init(&c->ghosts);
@@ -601,7 +765,10 @@ cluster_new(struct server *srv, const char **cause)
 		 NULL, cl_on_state, c, cause)) == NULL ||
 	    (c->sub = rlink_new(c->loop, srv->cfg.cluster_url, RLINK_SUBSCRIBER,
 		 NULL, cl_on_state, c, cause)) == NULL ||
-	    rlink_subscribe(c->sub, CL_CHANNEL, cl_on_message, c) == -1) {
+	    rlink_subscribe(c->sub, CL_CHANNEL, cl_on_message, c) == -1 ||
+	    (snprintf(
+		 c->sync_chan, sizeof c->sync_chan, "chatd:sync:{%s}", c->id),
+		rlink_subscribe(c->sub, c->sync_chan, cl_on_sync, c)) == -1) {
 		if (c->sub != NULL)
 			*cause = strerror(errno);
 		rlink_free(c->sub);
@@ -680,6 +847,8 @@ cluster_free(struct cluster *c)
 {
 	struct cl_msg *m;
 	struct cl_loss *l;
+	struct cl_verdict *v;
+	struct cl_wait *w;
 
 	if (c == NULL)
 		return;
@@ -687,6 +856,7 @@ cluster_free(struct cluster *c)
 	loop_timer_stop(c->loop, &c->beat);
 	loop_timer_stop(c->loop, &c->renew);
 	loop_timer_stop(c->loop, &c->tell);
+	cl_settled(c);
 	chat_set_mirror(c->chat, NULL, NULL);
 	rlink_free(c->sub);
 	rlink_free(c->cmd);
@@ -694,6 +864,14 @@ cluster_free(struct cluster *c)
 		cl_msg_free(&c->out, m);
 	while ((m = TAILQ_FIRST(&c->inflight)) != NULL)
 		cl_msg_free(&c->inflight, m);
+	while ((w = TAILQ_FIRST(&c->waits)) != NULL) {
+		TAILQ_REMOVE(&c->waits, w, entry);
+		free(w);
+	}
+	while ((v = TAILQ_FIRST(&c->verdicts)) != NULL) {
+		TAILQ_REMOVE(&c->verdicts, v, entry);
+		free(v);
+	}
 	while ((l = TAILQ_FIRST(&c->losses)) != NULL) {
 		TAILQ_REMOVE(&c->losses, l, entry);
 		free(l);

@@ -32,6 +32,11 @@ struct rlink;
 #define CL_BUFFER_MAX   (1024 * 1024) /* room messages kept while down */
 #define CL_SYNC_MS      1000 /* at most one SYNC asked of a node per this */
 #define CL_HOLD_MS      3000 /* users' events wait for deaf nodes at most */
+#define CL_NODES_KEY    "chatd:{nodes}" /* zset: node id -> last beat */
+#define CL_SETTLE_MS    2000            /* at most, for the live nodes' state */
+#define CL_GUEST_KEY    "chatd:{guests}"
+#define CL_GUEST_BLOCK  100 /* guest numbers taken at once */
+#define CL_GUEST_LOW    20  /* take the next block below this many left */
 
 /* Kinds of message, the first field after the header. */
 enum cl_kind {
@@ -67,6 +72,25 @@ struct cl_msg {
 };
 TAILQ_HEAD(cl_msg_list, cl_msg);
 
+/* A command waiting until this node has heard what was published
+ * before it (cluster_sync). */
+struct cl_wait {
+	unsigned id;
+	uint64_t seq;
+	cluster_sync_fn *fn;
+	TAILQ_ENTRY(cl_wait) entry;
+};
+TAILQ_HEAD(cl_wait_list, cl_wait);
+
+/* What Redis said of a nick a command asked for (cluster_claim). */
+struct cl_verdict {
+	unsigned id; /* the user's */
+	int ok;
+	char nick[CHAT_NICK_MAX + 1];
+	TAILQ_ENTRY(cl_verdict) entry;
+};
+TAILQ_HEAD(cl_verdict_list, cl_verdict);
+
 /* Another node, as heard on the channel. */
 struct cl_node {
 	char id[CLUSTER_NODE_MAX + 1];
@@ -74,6 +98,7 @@ struct cl_node {
 	int64_t seen_ms;
 	int64_t sync_ms; /* when we last asked it for its state */
 	int heard;       /* since our link came back */
+	int stated;      /* its state dump came since our link came up */
 	int sync_due;    /* and must again, when CL_SYNC_MS has passed */
 	int dumping;     /* between its SB and SE */
 	struct cl_ghost_list *ghosts;
@@ -124,6 +149,19 @@ struct cluster {
 	struct hmap ghosts; /* by (node, uid) */
 	unsigned next_ghost;
 	struct loop_timer beat, renew, tell;
+	unsigned guest_next, guest_end; /* [next, end] ours; 0: none */
+	int guest_asking;
+	struct cl_wait_list waits; /* cluster_sync, oldest first */
+	uint64_t wdone;            /* the latest sync heard back */
+	/* Just linked: commands wait until every live node's state came
+	 * (the ids in expect), or CL_SETTLE_MS. */
+	int settling;
+	char (*expect)[CLUSTER_NODE_MAX + 1];
+	size_t nexpect;
+	struct loop_timer settle;
+	struct cl_verdict_list verdicts;
+	uint64_t wseq;
+	char sync_chan[CLUSTER_NODE_MAX + 16];
 	struct cluster_stats st;
 };
 
@@ -149,6 +187,7 @@ int cl_kind_parse(struct cl_rd *);
 /* redis_cluster.c */
 void cl_publish(struct cluster *, struct buf *body, const char *room, int ctl);
 void cl_hold_check(struct cluster *, int64_t now);
+void cl_settle_check(struct cluster *);
 void cl_body(struct buf *, enum cl_kind);
 void cl_put_user(struct buf *, const struct user *);
 void cl_send_state(struct cluster *);
@@ -166,5 +205,8 @@ void cl_nodes_free(struct cluster *);
 void cl_nick_claim(struct cluster *, struct user *);
 void cl_nick_release(struct cluster *, const char *nick, uint64_t uid);
 void cl_nick_renew(struct cluster *);
+unsigned cl_guest(void *arg);
+int cl_nick_ok(void *arg, struct user *, const char *nick);
+void cl_guest_refill(struct cluster *);
 
 #endif

@@ -588,6 +588,8 @@ cl_on_message(void *arg, const char *chan, const char *data, size_t len)
 			if (!g->seen)
 				cl_ghost_quit(c, g, EV_QUIT_LOST, NULL);
 		}
+		n->stated = 1;
+		cl_settle_check(c);
 		break;
 	default:
 		cl_on_event(c, n, kind, &r);

@@ -485,3 +485,11 @@ rlink_pending(const struct rlink *link)
 {
 	return link->pending;
 }
+
+void
+rlink_flush(struct rlink *link)
+{
+	/* A socket that is full keeps the rest for its writable event. */
+	if (link->state == RL_UP && link->ac != NULL && link->depth == 0)
+		redisAsyncHandleWrite(link->ac);
+}

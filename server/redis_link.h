@@ -91,6 +91,10 @@ int rlink_is_up(const struct rlink *);
 const char *rlink_error(const struct rlink *);
 /* Commands sent and not yet answered. */
 size_t rlink_pending(const struct rlink *);
+/* Write what is waiting to go to Redis now, as far as the socket takes
+ * it, rather than on the loop's next turn (never blocks). Not from inside
+ * one of the link's callbacks. */
+void rlink_flush(struct rlink *);
 
 /*
  * Send a command (hiredis's format: %s a string, %b a pointer and a

@@ -584,6 +584,19 @@ server_on_tell(struct loop *l, struct loop_timer *t, void *arg)
 	(void)arg;
 }
 
+/* What this pass made for the other nodes leaves before its users
+ * hear of it (cluster_flush). */
+static void
+server_cluster_flush(struct server *srv)
+{
+#ifdef CHATD_CLUSTER
+	if (srv->cluster != NULL)
+		cluster_flush(srv->cluster);
+#else
+	(void)srv;
+#endif
+}
+
 void
 server_pass(struct server *srv)
 {
@@ -591,6 +604,7 @@ server_pass(struct server *srv)
 
 	conn_run_waiting(set);
 	conn_reap(set);
+	server_cluster_flush(srv);
 	conn_flush_all(set);
 	conn_reap(set);
 	/* Everything the network did since the last pass (EOFs, resets,
@@ -598,6 +612,7 @@ server_pass(struct server *srv)
 	 * folded when many. Then it is written. */
 	chat_batch_end(&srv->chat);
 	chat_batch_begin(&srv->chat);
+	server_cluster_flush(srv);
 	conn_flush_all(set);
 	conn_reap(set);
 	/* That writing may have found more: the next pass tells them, and

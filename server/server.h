@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "chat.h"
+#include "cluster.h"
 #include "conn.h"
 #include "event.h"
 #include "fanout.h"
@@ -116,5 +117,23 @@ void server_log_stats(struct server *);
 /* Re-read the password file (SIGHUP); on any failure the old password
  * stays, never none. */
 void server_reload(struct server *);
+
+/* A command line held back until the cluster caught up (server_hold). */
+struct held_line {
+	char *line; /* NULL: none */
+	size_t len;
+};
+/*
+ * In a cluster, a command must see what the other nodes did before it
+ * was sent (a JOIN their users made just before): keep a copy of line in
+ * *h, pause c, and call resume(srv, c->id) once this node has heard all
+ * of it (cluster_sync); a nick change (nick not NULL) waits instead for
+ * the nick's lease (cluster_claim), so two nodes never both give it.
+ * Returns 1 when held (the caller stops there), 0 to go on now: no
+ * cluster, the link down. After resume ran the line: server_held_done.
+ */
+int server_hold(struct server *, struct conn *c, struct held_line *h,
+    const char *line, size_t len, const char *nick, cluster_sync_fn *resume);
+void server_held_done(struct server *, struct conn *c);
 
 #endif

@@ -89,6 +89,49 @@ server_log_stats(struct server *srv)
 #endif
 }
 
+int
+server_hold(struct server *srv, struct conn *c, struct held_line *h,
+    const char *line, size_t len, const char *nick, cluster_sync_fn *resume)
+{
+#ifdef CHATD_CLUSTER
+	if (srv->cluster == NULL || h->line != NULL ||
+	    (h->line = malloc(len + 1)) == NULL)
+		return 0;
+	memcpy(h->line, line, len);
+	h->line[len] = '\0';
+	h->len = len;
+	if ((nick != NULL ? cluster_claim(srv->cluster, c->id, nick, resume) :
+			    cluster_sync(srv->cluster, c->id, resume)) == -1) {
+		free(h->line);
+		h->line = NULL;
+		return 0;
+	}
+	conn_pause(c, 1);
+	return 1;
+#else
+	(void)srv;
+	(void)c;
+	(void)h;
+	(void)line;
+	(void)len;
+	(void)nick;
+	(void)resume;
+	return 0;
+#endif
+}
+
+void
+server_held_done(struct server *srv, struct conn *c)
+{
+#ifdef CHATD_CLUSTER
+	if (srv->cluster != NULL)
+		cluster_claim_done(srv->cluster, c->id);
+#else
+	(void)srv;
+	(void)c;
+#endif
+}
+
 void
 server_reload(struct server *srv)
 {
