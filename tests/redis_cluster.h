@@ -24,10 +24,20 @@
 struct cl {
 	struct redis_srv redis;
 	int n;
+	int single; /* CL_SELFTEST: every node is one chatd, no cluster */
 	struct srv node[CL_MAX];
 	struct srv *logs[CL_MAX]; /* for irc_log_servers */
 	const char *extra[CL_EXTRA_MAX + 1];
 };
+
+/*
+ * With CHATD_CLUSTER_SELFTEST=1 in the environment, cl_start starts one
+ * chatd without --cluster (and Redis, unused) and every node index is it:
+ * §2's checks must then pass as they are ("users must not be able to tell
+ * a cluster from one server"), which checks the tests' own expectations
+ * against the single server. Restarts and faults make no sense there.
+ */
+#define CL_SELFTEST "CHATD_CLUSTER_SELFTEST"
 
 /*
  * Start redis-server and n nodes with extra (NULL-terminated, may be

@@ -214,6 +214,7 @@ START_TEST(test_nick_unique)
 	txt_send(a, "/quit");
 	txt_want(a, "-!- bye");
 	txt_want(b, "-!- alice has quit (bye)");
+	txt_want(b, "-!- bobby is now an operator of #lobby");
 	txt_send(b, "/nick alice");
 	txt_want(b, "-!- bobby is now known as alice");
 
@@ -336,6 +337,7 @@ START_TEST(test_listings_text)
 	txt_want(a, "-!- topic of #dev: the dev room (set by carol)");
 	txt_want(c, "-!- alice has joined #dev");
 	txt_want(b, "-!- alice has left #lobby");
+	txt_want(b, "-!- bob is now an operator of #lobby");
 	txt_send(a, "/topic");
 	txt_want(a, "-!- topic of #dev: the dev room (set by carol)");
 	txt_send(b, "/join dev");
@@ -463,9 +465,13 @@ START_TEST(test_ops_kicks)
 	/* carol (node c) makes #dev; alice (a), bob (b), dan (IRC, b) join. */
 	txt_send(c, "/join dev");
 	txt_want(c, "-!- carol has joined #dev");
+	txt_want(a, "-!- carol has left #lobby");
+	txt_want(b, "-!- carol has left #lobby");
 	txt_send(a, "/join dev");
 	txt_want(a, "-!- alice has joined #dev");
 	txt_want(c, "-!- alice has joined #dev");
+	txt_want(b, "-!- alice has left #lobby");
+	txt_want(b, "-!- bob is now an operator of #lobby");
 	txt_send(b, "/join dev");
 	txt_want(b, "-!- bob has joined #dev");
 	txt_want(a, "-!- bob has joined #dev");
@@ -532,7 +538,7 @@ START_TEST(test_ops_kicks)
 	txt_want(c, "-!- bye");
 	txt_want(b, "-!- carol has quit (bye)");
 	txt_want(b, "-!- dan is now an operator of #dev");
-	irc_want(d, ":carol!carol@chatd QUIT :Quit: bye");
+	irc_want(d, ":carol!carol@chatd QUIT :Client Quit");
 	irc_want(d, ":chatd MODE #dev +o dan");
 	irc_send(d, "KICK #dev bob");
 	txt_want(b, "-!- bob was kicked from #dev by dan");
@@ -545,20 +551,26 @@ START_TEST(test_ops_kicks)
 END_TEST
 
 /* Read a replay of want (n full lines, stamps included) on c: the header,
- * the lines byte for byte, the end. */
+ * the lines byte for byte, the end; where says which replay in failures. */
 static void
-want_replay(struct conn *c, const char *room, char want[][512], int n)
+want_replay(struct conn *c, const char *where, const char *room,
+    char want[][512], int n)
 {
-	char line[8192];
+	char head[128], line[8192];
 	int i;
 
-	txt_want(c, "-!- last %d message%s in %s:", n, n == 1 ? "" : "s", room);
-	for (i = 0; i < n; i++) {
-		ck_assert(conn_line(c, line, sizeof line, IRC_WAIT) >= 0);
-		ck_assert_msg(strcmp(line, want[i]) == 0,
-		    "replay line %d: want \"%s\", got \"%s\"", i, want[i],
-		    line);
-	}
+	snprintf(head, sizeof head, "-!- last %d message%s in %s:", n,
+	    n == 1 ? "" : "s", room);
+	if (conn_line(c, line, sizeof line, IRC_WAIT) < 0 ||
+	    strcmp(line_text(line), head) != 0)
+		irc_fail_at(__FILE__, __LINE__, "%s: want \"%s\", got \"%s\"",
+		    where, head, line);
+	for (i = 0; i < n; i++)
+		if (conn_line(c, line, sizeof line, IRC_WAIT) < 0 ||
+		    strcmp(line, want[i]) != 0)
+			irc_fail_at(__FILE__, __LINE__,
+			    "%s: replay line %d: want \"%s\", got \"%s\"",
+			    where, i, want[i], line);
 	txt_want(c, "-!- end of history");
 }
 
@@ -584,9 +596,9 @@ START_TEST(test_history)
 	/* Any node replays the room's history: the other node's lines too. */
 	c = conn_login(PORT(1), NULL);
 	ck_assert(c != NULL);
-	want_replay(c, "#lobby", want, 3);
+	want_replay(c, "a new user on node b", "#lobby", want, 3);
 	txt_send(c, "/history 2");
-	want_replay(c, "#lobby", want + 1, 2);
+	want_replay(c, "/history 2 on node b", "#lobby", want + 1, 2);
 	conn_close(c);
 
 	/* It outlives the node the lines were said on. */
@@ -597,7 +609,7 @@ START_TEST(test_history)
 	ck_assert(cl_wait_clients(&C, 4, 5000));
 	x = conn_login(PORT(0), NULL);
 	ck_assert(x != NULL);
-	want_replay(x, "#lobby", want, 3);
+	want_replay(x, "node a restarted", "#lobby", want, 3);
 	conn_close(x);
 	/* CHATHISTORY on the restarted node, from an IRC client. */
 	e = irc_register(PORT(0), "erin", "batch", "draft/chathistory",
@@ -624,9 +636,9 @@ START_TEST(test_history)
 	cl_node_start(&C, 1);
 	x = conn_login(PORT(1), NULL);
 	ck_assert(x != NULL);
-	want_replay(x, "#lobby", want, 3);
+	want_replay(x, "both nodes restarted", "#lobby", want, 3);
 	txt_send(x, "/history");
-	want_replay(x, "#lobby", want, 3);
+	want_replay(x, "/history after both restarted", "#lobby", want, 3);
 	conn_close(x);
 	cl_stop(&C);
 }
@@ -657,9 +669,11 @@ START_TEST(test_presence)
 	txt_want(a, "-!- bob has left #lobby");
 	irc_want(d, ":bob!bob@chatd PART #lobby");
 	txt_send(b, "/join lobby");
+	txt_want(b, "-!- bob has joined #lobby");
 	txt_want(a, "-!- bob has joined #lobby");
 	irc_want(d, ":bob!bob@chatd JOIN #lobby");
 	txt_send(b, "/nick bobby");
+	txt_want(b, "-!- bob is now known as bobby");
 	txt_want(a, "-!- bob is now known as bobby");
 	irc_want(d, ":bob!bob@chatd NICK bobby");
 	/* An IRC user on node b: join, part with a reason, nick, quit. */
