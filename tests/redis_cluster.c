@@ -18,6 +18,7 @@ static const char *const cl_ids[CL_MAX] = { "a", "b", "c" };
 int
 cl_start(struct cl *cl, const char *test, int n, const char *const *extra)
 {
+	const char *self;
 	int i, k = 0;
 
 	ck_assert(n >= 1 && n <= CL_MAX);
@@ -35,8 +36,7 @@ cl_start(struct cl *cl, const char *test, int n, const char *const *extra)
 	for (i = 0; i < n; i++)
 		cl->logs[i] = &cl->node[i];
 	irc_log_servers(cl->logs, n);
-	if (getenv(CL_SELFTEST) != NULL &&
-	    strcmp(getenv(CL_SELFTEST), "1") == 0) {
+	if ((self = getenv(CL_SELFTEST)) != NULL && strcmp(self, "1") == 0) {
 		cl->single = 1;
 		irc_srv_start(&cl->node[0], cl->extra);
 		return 1;
