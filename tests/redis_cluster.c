@@ -84,6 +84,7 @@ cl_node_kill(struct cl *cl, int i)
 {
 	int st;
 
+	ck_assert(i >= 0 && i < CL_MAX);
 	i = cl->single ? 0 : i;
 	st = srv_stop(&cl->node[i], SIGKILL);
 	ck_assert_msg(st == 128 + SIGKILL, "node %s: kill -9 gave status %d",
@@ -96,6 +97,7 @@ cl_node_stop(struct cl *cl, int i)
 {
 	int st;
 
+	ck_assert(i >= 0 && i < CL_MAX);
 	i = cl->single ? 0 : i;
 	st = srv_stop(&cl->node[i], SIGTERM);
 	if (st != 0)
