@@ -47,6 +47,27 @@ chat_init(struct chat *chat, const struct chat_sink *sink, void *sink_arg,
 	chat->msgid_prefix[CHAT_MSGID_PREFIX] = '\0';
 }
 
+void
+chat_set_mirror(struct chat *chat, const struct chat_mirror *m, void *arg)
+{
+	chat->mirror = m;
+	chat->mirror_arg = arg;
+}
+
+void
+chat_mirror_event(struct chat *chat, struct user *u, const struct ev *ev)
+{
+	if (chat->mirror != NULL && u->remote == NULL)
+		chat->mirror->event(chat->mirror_arg, u, ev);
+}
+
+/* The other nodes cannot be reached (no cluster: they always can). */
+static int
+chat_split(const struct chat *chat)
+{
+	return chat->mirror != NULL && !chat->mirror->up(chat->mirror_arg);
+}
+
 int64_t
 chat_clock_ms(void)
 {
@@ -65,6 +86,13 @@ chat_ev_init(struct chat *chat, struct ev *ev, enum ev_kind kind, char *buf)
 	memset(ev, 0, sizeof *ev);
 	ev->kind = kind;
 	ev->id = ++chat->next_id;
+	if (chat->incoming != NULL) {
+		snprintf(buf, CHAT_MSGID_MAX + 1, "%s", chat->incoming->msgid);
+		ev->msgid = buf;
+		ev->time_ms = chat->incoming->time_ms;
+		chat->incoming = NULL;
+		return;
+	}
 	/* By hand: this runs for every event, and printf costs more than the
 	 * rest of a message's way to the room. */
 	memcpy(buf, chat->msgid_prefix, CHAT_MSGID_PREFIX);
@@ -237,6 +265,8 @@ chat_enter(struct chat *chat, struct user *u)
 	u->signon_ms = u->active_ms = chat_clock_ms();
 	if (++chat->nusers > chat->max_users)
 		chat->max_users = chat->nusers;
+	if (chat->mirror != NULL && u->remote == NULL)
+		chat->mirror->entered(chat->mirror_arg, u);
 }
 
 void
@@ -264,6 +294,7 @@ chat_quit(
 			how = ROOM_LATER;
 		else
 			chat_emit(chat, &ev, RCPT_NEIGHBOURS, u, NULL, NULL);
+		chat_mirror_event(chat, u, &ev);
 		while ((m = TAILQ_FIRST(&u->rooms)) != NULL) {
 			if (how == ROOM_LATER &&
 			    room_quit_later(chat, m->room, &ev) == -1)
@@ -305,6 +336,11 @@ chat_nick(struct chat *chat, struct user *u, const char *nick)
 	int rv;
 
 	snprintf(old, sizeof old, "%s", u->nick);
+	/* A nick is the cluster's to give: without it, only a change of
+	 * case of one's own. */
+	if (u->visible && u->remote == NULL && chat_split(chat) &&
+	    text_casecmp(old, nick) != 0 && text_nick_valid(nick))
+		return E_CLUSTER_DOWN;
 	if ((rv = chat_claim_nick(chat, u, nick)) != 0)
 		return rv;
 	log_info("client %u %s is now %s", u->id, old, u->nick);
@@ -315,6 +351,7 @@ chat_nick(struct chat *chat, struct user *u, const char *nick)
 	ev.user = u->irc ? u->username : old;
 	ev.target = u->nick;
 	chat_emit(chat, &ev, RCPT_NEIGHBOURS, u, NULL, u);
+	chat_mirror_event(chat, u, &ev);
 	return 0;
 }
 
@@ -334,6 +371,8 @@ chat_away(struct chat *chat, struct user *u, const char *text)
 	ev.code = u->away != NULL ? R_AWAY_ON : R_AWAY_OFF;
 	chat_ev_actor(&ev, u);
 	chat_emit(chat, &ev, RCPT_USER, u, NULL, u);
+	if (chat->mirror != NULL && u->remote == NULL)
+		chat->mirror->away(chat->mirror_arg, u);
 }
 
 int
@@ -357,12 +396,14 @@ chat_say(struct chat *chat, struct user *u, const char *name, const char *text,
 	ev.tags = tags;
 	if (!(flags & (EV_F_CTCP | EV_F_TAGMSG))) {
 		u->active_ms = ev.time_ms;
-		if (chat->history != NULL &&
+		/* A remote user's node keeps its messages. */
+		if (chat->history != NULL && u->remote == NULL &&
 		    history_add(chat->history, &ev) == -1)
 			log_warn("history: cannot keep a message of #%s: %s",
 			    r->name, strerror(errno));
 	}
 	chat_emit(chat, &ev, RCPT_ROOM, NULL, r, u);
+	chat_mirror_event(chat, u, &ev);
 	return 0;
 }
 
@@ -376,6 +417,8 @@ chat_tell(struct chat *chat, struct user *u, const char *nick, const char *text,
 
 	if ((to = chat_find_user(chat, nick)) == NULL)
 		return E_NO_SUCH_NICK;
+	if (to->remote != NULL && u->remote == NULL && chat_split(chat))
+		return E_CLUSTER_DOWN;
 	chat_ev_init(chat, &ev, EV_MESSAGE, msgid);
 	chat_ev_actor(&ev, u);
 	ev.target = to->nick;
@@ -387,6 +430,8 @@ chat_tell(struct chat *chat, struct user *u, const char *nick, const char *text,
 		u->active_ms = ev.time_ms;
 	/* To oneself it arrives once, as to anyone. */
 	chat_emit(chat, &ev, RCPT_USER, to, NULL, NULL);
+	if (to->remote != NULL)
+		chat_mirror_event(chat, u, &ev);
 	if (to != u)
 		chat_emit(chat, &ev, RCPT_USER, u, NULL, u);
 	if (to->away != NULL && !(flags & (EV_F_NOTICE | EV_F_TAGMSG))) {

@@ -44,6 +44,7 @@ struct user {
 	int64_t signon_ms; /* wall clock, ms */
 	int64_t active_ms; /* its last message */
 	struct endpoint *ep;
+	void *remote;   /* the cluster's: a user of another node; NULL: ours */
 	uint32_t mark;  /* the sink's: delivered in the current event */
 	uint64_t heard; /* the sink's: the last batched quit delivered */
 	struct hnode nick_node;
@@ -102,9 +103,29 @@ struct chat_sink {
 	void (*kicked)(void *arg, struct user *, const struct ev *);
 };
 
+/*
+ * The cluster's view of the core (cluster-v1.md): what a user of this
+ * node did, once it took effect, for the other nodes to do the same with
+ * their copy of the user. Never called for a remote user's actions.
+ */
+struct chat_mirror {
+	void (*entered)(void *arg, struct user *); /* now visible */
+	/* EV_QUIT, EV_NICK, EV_JOIN, EV_PART, EV_TOPIC, EV_KICK, EV_MODE and
+	 * EV_MESSAGE (to a room, or to a remote user), as users got it. */
+	void (*event)(void *arg, struct user *, const struct ev *);
+	void (*away)(void *arg, struct user *);
+	/* The other nodes can be reached now. */
+	int (*up)(void *arg);
+};
+
 struct chat {
 	const struct chat_sink *sink;
 	void *sink_arg;
+	const struct chat_mirror *mirror; /* NULL: no cluster */
+	void *mirror_arg;
+	/* A remote user's action being replayed: its first event takes this
+	 * one's msgid and time, so every node names it alike. */
+	const struct ev *incoming;
 	struct history *history; /* NULL: none kept */
 	struct hmap nicks;       /* every nick held, visible or not */
 	struct hmap room_names;
@@ -130,6 +151,7 @@ struct chat {
 
 void chat_init(
     struct chat *, const struct chat_sink *, void *sink_arg, struct history *);
+void chat_set_mirror(struct chat *, const struct chat_mirror *, void *arg);
 /* Free every room and user (no events). */
 void chat_free(struct chat *);
 

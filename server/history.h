@@ -30,6 +30,7 @@
 #include <stdint.h>
 
 #include "event.h"
+#include "proto.h"
 
 /*
  * The memory store's accounting: an event costs its one allocation, this
@@ -52,6 +53,10 @@ struct history_ref {
 	enum history_ref_kind kind;
 	uint64_t id;     /* HISTORY_REF_ID */
 	int64_t time_ms; /* HISTORY_REF_TIME */
+	/* HISTORY_REF_ID: the msgid itself, for a store shared by several
+	 * servers (each mints its own ids: only the msgid names an event
+	 * everywhere); "" when not known. */
+	char msgid[CHAT_MSGID_MAX + 1];
 };
 
 /*

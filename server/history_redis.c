@@ -287,13 +287,13 @@ redis_add(struct history *h, const struct ev *ev)
 	snprintf(id, sizeof id, "%" PRIu64, ev->id);
 	snprintf(flags, sizeof flags, "%u", ev->flags);
 	STR("EVAL");
-	STR(history_redis_add_lua);
+	STR(s->shared ? history_redis_add_shared_lua : history_redis_add_lua);
 	STR("2");
 	STR(key[0]);
 	STR(key[1]);
 	STR(cap);
 	STR(t);
-	STR(id);
+	STR(s->shared ? ev->msgid : id);
 	FIELD("id", id);
 	FIELD("time", t);
 	FIELD("room", ev->room);
@@ -466,6 +466,13 @@ history_redis_new(struct loop *l, struct rlink *link, size_t per_room)
 	TAILQ_INIT(&s->reqs);
 	hmap_init(&s->rooms);
 	return &s->h;
+}
+
+void
+history_redis_share(struct history *h)
+{
+	assert(h->ops == &redis_ops);
+	((struct hredis *)h)->shared = 1;
 }
 
 size_t

@@ -78,6 +78,15 @@ struct rlink;
 struct history *history_redis_new(
     struct loop *l, struct rlink *link, size_t per_room);
 
+/*
+ * The store is shared by several servers (the cluster). Each mints its
+ * own event ids, so ids neither order a room's events nor name one
+ * everywhere: Redis orders the adds as they come (an entry is TIME-SEQ,
+ * TIME the event's unless an earlier add has a later one), the index maps
+ * msgid to entry, and a query's msgid reference is looked up as such.
+ */
+void history_redis_share(struct history *);
+
 /* Events given to history_add() that were not stored (above). */
 size_t history_redis_lost(const struct history *);
 

@@ -12,6 +12,7 @@
 #include <hiredis/hiredis.h>
 
 #include "history_redis_impl.h"
+#include "redis_url.h"
 
 /* The fields that hold strings, in the order struct hans copies them;
  * the first HREDIS_NEEDED every entry must have. */
@@ -24,27 +25,11 @@ static const char *const str_field[F_NSTR] = { "room", "nick", "text", "user",
 int
 hredis_keys(const char *room, char *stream, char *index)
 {
-	static const char hex[] = "0123456789abcdef";
 	char part[HREDIS_ROOM_MAX * 3 + 1];
-	size_t i, n = 0;
-	unsigned char c;
 
 	if (room[0] == '\0' || strlen(room) > HREDIS_ROOM_MAX)
 		return -1;
-	/* Lowercased as text_casecmp() compares; %XX keeps '{', '}' and ':'
-	 * out, so the hash tag is always the whole room. */
-	for (i = 0; room[i] != '\0'; i++) {
-		c = (unsigned char)tolower((unsigned char)room[i]);
-		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		    c == '_' || c == '-')
-			part[n++] = (char)c;
-		else {
-			part[n++] = '%';
-			part[n++] = hex[c >> 4];
-			part[n++] = hex[c & 15];
-		}
-	}
-	part[n] = '\0';
+	redis_key_part(room, part);
 	snprintf(stream, HREDIS_KEY_MAX, "chatd:{%s}:history", part);
 	snprintf(index, HREDIS_KEY_MAX, "chatd:{%s}:history:ids", part);
 	return 0;
@@ -136,6 +121,12 @@ fill(struct ev *ev, const redisReply *e, char **p)
 	memset(ev, 0, sizeof *ev);
 	ev->kind = EV_MESSAGE;
 	(void)parse_id(e->element[0]->str, &ev->time_ms, &ev->id);
+	/* A shared store's entry ids are not the events' (history_redis.h):
+	 * the fields are. Otherwise they say the same. */
+	if ((v = field(e, "id")) != NULL)
+		ev->id = strtoull(v->str, NULL, 10);
+	if ((v = field(e, "time")) != NULL)
+		ev->time_ms = strtoll(v->str, NULL, 10);
 	for (i = 0; i < F_NSTR; i++)
 		*dst[i] = copy(p, field(e, str_field[i]));
 	ev->len = field(e, "text")->len;

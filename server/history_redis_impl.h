@@ -31,6 +31,7 @@ struct rlink;
 #define HREDIS_NUM_LEN  24 /* a decimal int64, and room to spare */
 
 extern const char history_redis_add_lua[];
+extern const char history_redis_add_shared_lua[];
 extern const char history_redis_query_lua[];
 
 /* One answer's events, in one allocation; kept after its callback until
@@ -79,6 +80,7 @@ struct hredis {
 	size_t lost;            /* adds not stored */
 	int busy;               /* in a callback: no add, no free */
 	int dead;               /* freed: waiting for inflight to reach 0 */
+	int shared;             /* several servers add: history_redis_share */
 };
 
 /* A request for cb(arg) in the call order; NULL with errno ENOMEM. */

@@ -12,6 +12,40 @@
  * not above the newest, a time before it); trims the index of exactly the
  * entries XADD MAXLEN is about to trim; returns the stream's new length.
  */
+/*
+ * The same for a store several servers share (history_redis_share): ARGV
+ * as above but the msgid for the id. Nothing is out of order: the entry
+ * is TIME-* (Redis numbers the adds within a ms), TIME the event's or the
+ * newest entry's when that is later (another server's clock); the index
+ * maps msgid to the entry id. A msgid kept already is refused.
+ */
+const char history_redis_add_shared_lua[] =
+    "local s, ix = KEYS[1], KEYS[2]\n"
+    "local cap, t, mid = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]\n"
+    "if redis.call('HEXISTS', ix, mid) == 1 then\n"
+    "  return redis.error_reply('ORDER event kept already')\n"
+    "end\n"
+    "local top = redis.call('XREVRANGE', s, '+', '-', 'COUNT', 1)\n"
+    "if #top > 0 then\n"
+    "  local tt = tonumber(string.match(top[1][1], '^(%d+)-'))\n"
+    "  if tt > t then t = tt end\n"
+    "end\n"
+    "local len = redis.call('XLEN', s)\n"
+    "if len >= cap then\n"
+    "  local old = redis.call('XRANGE', s, '-', '+', 'COUNT', len - cap + 1)\n"
+    "  for i = 1, #old do\n"
+    "    local f = old[i][2]\n"
+    "    for j = 1, #f, 2 do\n"
+    "      if f[j] == 'msgid' then redis.call('HDEL', ix, f[j + 1]) end\n"
+    "    end\n"
+    "  end\n"
+    "  len = cap - 1\n"
+    "end\n"
+    "local e = redis.call('XADD', s, 'MAXLEN', cap, string.format('%d', t) .. '-*',\n"
+    "  unpack(ARGV, 4))\n"
+    "redis.call('HSET', ix, mid, e)\n"
+    "return len + 1\n";
+
 const char history_redis_add_lua[] =
     "local s, ix = KEYS[1], KEYS[2]\n"
     "local cap, t, id = tonumber(ARGV[1]), ARGV[2], ARGV[3]\n"
@@ -56,7 +90,7 @@ const char history_redis_query_lua[] =
     "  if k == 'i' then\n"
     "    local t = redis.call('HGET', ix, a)\n"
     "    if not t then return nil end\n"
-    "    local id = t .. '-' .. a\n"
+    "    local id = string.find(t, '-', 1, true) and t or (t .. '-' .. a)\n"
     "    if #redis.call('XRANGE', s, id, id) == 0 then return nil end\n"
     "    return '(' .. id, '(' .. id, id\n"
     "  elseif k == 't' then\n"

@@ -40,8 +40,8 @@ sel_name(enum history_sel sel)
  * just past it.
  */
 static void
-ref_args(const struct history_ref *r, char buf[3][HREDIS_NUM_LEN * 2],
-    const char **argv)
+ref_args(const struct history_ref *r, int shared,
+    char buf[3][HREDIS_NUM_LEN * 2], const char **argv)
 {
 	int64_t t;
 
@@ -49,7 +49,11 @@ ref_args(const struct history_ref *r, char buf[3][HREDIS_NUM_LEN * 2],
 	argv[0] = "n";
 	if (r->kind == HISTORY_REF_ID) {
 		argv[0] = "i";
-		snprintf(buf[0], sizeof buf[0], "%" PRIu64, r->id);
+		/* A shared store's index is by msgid (history_redis.h). */
+		if (shared)
+			snprintf(buf[0], sizeof buf[0], "%s", r->msgid);
+		else
+			snprintf(buf[0], sizeof buf[0], "%" PRIu64, r->id);
 	} else if (r->kind == HISTORY_REF_TIME) {
 		argv[0] = "t";
 		t = r->time_ms > HREDIS_NUM_MAX ? HREDIS_NUM_MAX + 1 :
@@ -100,8 +104,8 @@ hredis_query(struct history *h, const struct history_query *hq, history_cb *cb,
 		argv[4] = index;
 		argv[5] = sel_name(hq->sel);
 		argv[6] = lim;
-		ref_args(&hq->ref, refs[0], argv + 7);
-		ref_args(&hq->ref2, refs[1], argv + 11);
+		ref_args(&hq->ref, s->shared, refs[0], argv + 7);
+		ref_args(&hq->ref2, s->shared, refs[1], argv + 11);
 		hredis_send(s, q, 15, argv, NULL);
 	}
 	if (q->waiting == 0)

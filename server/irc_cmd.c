@@ -61,6 +61,8 @@ irc_cmd_nick(struct irc_session *s, struct irc_msg *m)
 		irc_reply1(s, "432", nick, "Erroneous nickname");
 	else if (rv == E_NICK_IN_USE)
 		irc_reply1(s, "433", nick, "Nickname is already in use");
+	else if (rv == E_CLUSTER_DOWN)
+		irc_reply1(s, "400", "NICK", "cluster unavailable");
 	else if (rv == 0)
 		irc_try_register(s);
 }
@@ -213,6 +215,8 @@ irc_message(struct irc_session *s, struct irc_msg *m, unsigned flags)
 		    buf_len(&tags) > 1 ? buf_data(&tags) : NULL);
 		if (rv == E_NO_SUCH_NICK && !quiet)
 			irc_reply1(s, "401", target, "No such nick/channel");
+		else if (rv == E_CLUSTER_DOWN && !quiet)
+			irc_reply1(s, "400", m->command, "cluster unavailable");
 	}
 out:
 	free(clean);

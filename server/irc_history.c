@@ -245,6 +245,9 @@ irc_hist_ref(const struct irc_session *s, const char *p, int star,
 	if (strncmp(p, "msgid=", 6) == 0 && p[6] != '\0') {
 		ref->kind = HISTORY_REF_ID;
 		ref->id = chat_msgid_id(&s->srv->chat, p + 6);
+		/* A part of a split message ("<msgid>-<part>") names it. */
+		snprintf(ref->msgid, sizeof ref->msgid, "%.*s",
+		    (int)strcspn(p + 6, "-"), p + 6);
 		return 0;
 	}
 	if (strncmp(p, "timestamp=", 10) == 0) {

@@ -7,6 +7,7 @@
 #include "irc.h"
 #include "proto.h"
 #include "proto_irc.h"
+#include "render.h"
 
 /* A source: "nick!user@chatd" (a text user's user is its nick), or the
  * server's name. */
@@ -270,6 +271,37 @@ irc_render_message(
 	return 1;
 }
 
+/* What the cluster tells users, as a server NOTICE in the plain-text
+ * words: to the user (R_NICK_SPLIT: its new nick), or to the channel. */
+static int
+irc_render_notice(struct buf *out, const struct ev *ev)
+{
+	char room[CHAT_ROOM_MAX + 2];
+	const char *params[2];
+	struct buf text;
+	int rv;
+
+	buf_init(&text);
+	if (render_body(&text, ev, 1) != 1 || buf_append(&text, "", 1) == -1) {
+		buf_free(&text);
+		return -1;
+	}
+	if (ev->code == R_CLUSTER_LOSS && ev->room != NULL) {
+		snprintf(room, sizeof room, "#%s", ev->room);
+		params[0] = room;
+	} else if (ev->code == R_NICK_SPLIT)
+		params[0] = ev->target;
+	else
+		params[0] = ev->nick != NULL ? ev->nick : "*";
+	params[1] = buf_data(&text);
+	rv = irc_format(out, NULL, irc_server_name, "NOTICE", 2, params,
+		 IRC_FMT_TRAILING) == -1 ?
+	    -1 :
+	    1;
+	buf_free(&text);
+	return rv;
+}
+
 /* A numeric the core sends a user (it is the actor: its own nick is in
  * the event). */
 static int
@@ -302,6 +334,11 @@ irc_render_reply(struct buf *out, const struct ev *ev)
 			   IRC_FMT_TRAILING) == -1 ?
 		    -1 :
 		    1;
+	case R_CLUSTER_LOST:
+	case R_CLUSTER_BACK:
+	case R_CLUSTER_LOSS:
+	case R_NICK_SPLIT:
+		return irc_render_notice(out, ev);
 	default:
 		return 0;
 	}

@@ -18,6 +18,10 @@
 #include "proto.h"
 #include "loop.h"
 #include "server.h"
+#ifdef CHATD_CLUSTER
+#include "cluster.h"
+#include "redis_url.h"
+#endif
 
 #define MAIN_MIN_QUEUE 1024
 /* The queue limit must fit a size_t and a long long, wherever it runs. */
@@ -44,7 +48,10 @@ enum {
 	OPT_UDP,
 	OPT_IRC_PORT,
 	OPT_SERVER_NAME,
-	OPT_MOTD
+	OPT_MOTD,
+	OPT_CLUSTER,
+	OPT_NODE_ID,
+	OPT_CLUSTER_REQUIRED
 };
 
 static const struct option main_options[] = { { "port", required_argument, NULL,
@@ -67,6 +74,9 @@ static const struct option main_options[] = { { "port", required_argument, NULL,
 	{ "irc-port", required_argument, NULL, OPT_IRC_PORT },
 	{ "server-name", required_argument, NULL, OPT_SERVER_NAME },
 	{ "motd", required_argument, NULL, OPT_MOTD },
+	{ "cluster", required_argument, NULL, OPT_CLUSTER },
+	{ "node-id", required_argument, NULL, OPT_NODE_ID },
+	{ "cluster-required", no_argument, NULL, OPT_CLUSTER_REQUIRED },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' }, { "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 } };
@@ -156,6 +166,12 @@ main_usage(FILE *f)
 	    CHATD_REPLAY);
 	fprintf(f,
 	    "      --history-memory BYTES  all rooms' history together (default 16M)\n");
+	fprintf(f,
+	    "      --cluster URL        join a cluster through Redis (redis://HOST[:PORT][/DB], unix:PATH)\n");
+	fprintf(f,
+	    "      --node-id NAME       this node's name (default hostname-pid)\n");
+	fprintf(f,
+	    "      --cluster-required   refuse new users while Redis is down\n");
 	fprintf(
 	    f, "  -v, --verbose            log more;  -q, --quiet  log less\n");
 	fprintf(f,
@@ -173,6 +189,27 @@ main_usage_error(const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\nTry 'chatd --help' for more information.\n");
 	exit(2);
+}
+
+/* --cluster's URL, checked before anything starts (cluster-v1 §1). */
+static void
+main_cluster_url(const char *url)
+{
+#ifdef CHATD_CLUSTER
+	struct redis_url u;
+	const char *cause = "out of memory";
+
+	if (redis_url_parse(url, &u, &cause) == -1)
+		main_usage_error(
+		    "invalid value '%s' for --cluster: %s", url, cause);
+	redis_url_free(&u);
+#else
+	(void)url;
+	fprintf(stderr,
+	    "chatd: --cluster needs the cluster build (make "
+	    "with libhiredis-dev installed)\n");
+	exit(2);
+#endif
 }
 
 /* A whole number in [lo, hi] (with an optional K/M suffix when scaled),
@@ -317,6 +354,16 @@ main_parse(int argc, char **argv, struct config *cfg)
 		case OPT_MOTD:
 			motd = optarg;
 			break;
+		case OPT_CLUSTER:
+			main_cluster_url(optarg);
+			cfg->cluster_url = optarg;
+			break;
+		case OPT_NODE_ID:
+			cfg->node_id = optarg;
+			break;
+		case OPT_CLUSTER_REQUIRED:
+			cfg->cluster_required = 1;
+			break;
 		case 'm':
 			max_clients = optarg;
 			break;
@@ -394,6 +441,10 @@ main_parse(int argc, char **argv, struct config *cfg)
 	}
 	if (optind < argc)
 		main_usage_error("unexpected argument '%s'", argv[optind]);
+	if (cfg->cluster_url == NULL && cfg->node_id != NULL)
+		main_usage_error("--node-id needs --cluster");
+	if (cfg->cluster_url == NULL && cfg->cluster_required)
+		main_usage_error("--cluster-required needs --cluster");
 	/* Its bound depends on the backend, which may come after it. */
 	if (max_clients != NULL)
 		main_set_max_clients(cfg, max_clients);
@@ -498,8 +549,12 @@ main(int argc, char **argv)
 		return 1;
 	}
 	if (server_init(&srv, &cfg, main_sig_pipe[0], &cause) == -1) {
-		fprintf(stderr, "chatd: cannot listen on %s port %s: %s\n",
-		    cfg.bind != NULL ? cfg.bind : "*", cfg.port, cause);
+		if (srv.cluster_error != NULL)
+			fprintf(stderr, "chatd: --cluster: %s\n", cause);
+		else
+			fprintf(stderr,
+			    "chatd: cannot listen on %s port %s: %s\n",
+			    cfg.bind != NULL ? cfg.bind : "*", cfg.port, cause);
 		server_free(&srv);
 		free(cfg.password);
 		free(cfg.motd);

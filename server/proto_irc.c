@@ -89,7 +89,8 @@ proto_irc_refusal(struct buf *b, enum ev_code code)
 {
 	const char *params[1] = { code == E_PER_IP ?
 		    "too many connections from your address" :
-		    "server full" };
+		    code == E_CLUSTER_LATER ? "cluster unavailable" :
+					      "server full" };
 
 	return irc_format(
 		   b, NULL, NULL, "ERROR", 1, params, IRC_FMT_TRAILING) == -1 ?

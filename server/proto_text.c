@@ -29,6 +29,14 @@ static const struct conn_ops text_conn_ops = {
 	.stop = text_on_stop,
 };
 
+struct text_session *
+proto_text_find(struct server *srv, unsigned id)
+{
+	struct conn *c = conn_find(&srv->conns, id);
+
+	return c != NULL && c->ops == &text_conn_ops ? c->owner : NULL;
+}
+
 static const struct endpoint_ops text_endpoint_ops = {
 	.kicked = text_kicked,
 };

@@ -33,6 +33,8 @@ struct text_session {
 /* Serve conn in plain text from now on; connected_ms (loop clock) is when
  * it was accepted, for the login timeout. 0, or -1 (conn killed). */
 int proto_text_start(struct server *, struct conn *, int64_t connected_ms);
+/* The plain-text session of connection id, or NULL (gone, or not one). */
+struct text_session *proto_text_find(struct server *, unsigned id);
 
 /* A connection over a limit (code E_SERVER_FULL or E_PER_IP): its one
  * line, as bytes (0, or -1 out of memory), or sent and conn closed. */

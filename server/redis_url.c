@@ -1,4 +1,5 @@
 /* redis_url.c: parse the --cluster URL (redis_url.h). */
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,4 +163,25 @@ redis_url_free(struct redis_url *u)
 {
 	free(u->buf);
 	memset(u, 0, sizeof *u);
+}
+
+void
+redis_key_part(const char *name, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char c;
+	size_t n = 0;
+
+	for (; *name != '\0'; name++) {
+		c = (unsigned char)tolower((unsigned char)*name);
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    c == '_' || c == '-')
+			out[n++] = (char)c;
+		else {
+			out[n++] = '%';
+			out[n++] = hex[c >> 4];
+			out[n++] = hex[c & 15];
+		}
+	}
+	out[n] = '\0';
 }

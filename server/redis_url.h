@@ -27,4 +27,12 @@ struct redis_url {
 int redis_url_parse(const char *url, struct redis_url *u, const char **cause);
 void redis_url_free(struct redis_url *u);
 
+/*
+ * A name (a room, a nick) as the part of a key inside its hash tag:
+ * lowercased as text_casecmp() compares, every byte but [a-z0-9_-]
+ * written %XX, so '{', '}' and ':' never appear and the tag is always the
+ * whole name. out holds at least 3 * strlen(name) + 1 bytes.
+ */
+void redis_key_part(const char *name, char *out);
+
 #endif

@@ -299,6 +299,7 @@ chat_join(struct chat *chat, struct user *u, const char *name, unsigned flags)
 		room_emit(chat, &ev, r, NULL, u);
 	else
 		room_emit(chat, &ev, r, u, NULL);
+	chat_mirror_event(chat, u, &ev);
 	return 0;
 }
 
@@ -322,6 +323,7 @@ chat_part(struct chat *chat, struct user *u, struct room *r, const char *reason,
 		room_emit(chat, &ev, r, NULL, u);
 	else
 		room_emit(chat, &ev, r, u, NULL);
+	chat_mirror_event(chat, u, &ev);
 	room_member_remove(chat, m, ROOM_TELL);
 	return 0;
 }
@@ -367,6 +369,7 @@ chat_topic(struct chat *chat, struct user *u, struct room *r, const char *text,
 	ev.text = r->topic != NULL ? r->topic : "";
 	ev.len = strlen(ev.text);
 	room_emit(chat, &ev, r, u, NULL);
+	chat_mirror_event(chat, u, &ev);
 	return 0;
 }
 
@@ -396,6 +399,7 @@ chat_kick(struct chat *chat, struct user *u, struct room *r, const char *nick,
 	ev.text = reason != NULL ? reason : "";
 	ev.len = text_utf8_cut(ev.text, strlen(ev.text), CHAT_KICK_MAX);
 	room_emit(chat, &ev, r, u, NULL);
+	chat_mirror_event(chat, u, &ev);
 	room_member_remove(chat, tm, ROOM_TELL);
 	if (chat->sink->kicked != NULL)
 		chat->sink->kicked(chat->sink_arg, t, &ev);
@@ -428,6 +432,7 @@ chat_op(struct chat *chat, struct user *u, struct room *r, const char *nick,
 	ev.target = t->nick;
 	ev.flags = give ? EV_F_OP : 0;
 	room_emit(chat, &ev, r, u, NULL);
+	chat_mirror_event(chat, u, &ev);
 	/* A room with members always has an operator: the last one giving
 	 * up the status passes it on, as if it had left. */
 	if (r->nops == 0)

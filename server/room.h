@@ -23,5 +23,7 @@ int room_quit_later(struct chat *, struct room *r, const struct ev *ev);
 /* Tell r of its kept quits, folded when they are many, then hand over
  * the operator status if it is left without one. */
 void room_quits_flush(struct chat *, struct room *r);
+/* Tell the cluster what a user of this node did (chat.c). */
+void chat_mirror_event(struct chat *, struct user *, const struct ev *);
 
 #endif

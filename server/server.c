@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cluster.h"
 #include "detect.h"
 #include "history.h"
 #include "log.h"
@@ -56,14 +57,29 @@ server_setup(struct server *srv, const struct config *cfg)
 	conn_set_init(&srv->conns, srv->loop, &lim);
 	srv->conns.on_free = server_conn_freed;
 	srv->conns.on_free_arg = srv;
-	if ((srv->history = history_new(cfg->history, cfg->history_memory)) ==
-	    NULL)
+#ifdef CHATD_CLUSTER
+	if (cfg->cluster_url != NULL) {
+		/* History lives in Redis, where every node sees it. */
+		if ((srv->cluster = cluster_new(srv, &srv->cluster_error)) ==
+		    NULL) {
+			errno = EINVAL;
+			return -1;
+		}
+		srv->history = cluster_history(srv->cluster, cfg->history);
+	} else
+#endif
+		srv->history = history_new(cfg->history, cfg->history_memory);
+	if (srv->history == NULL)
 		return -1;
 	srv->started_ms = chat_clock_ms();
 	fanout_init(&srv->fanout);
 	fanout_set_render(&srv->fanout, FANOUT_TEXT, 1, proto_text_render);
 	proto_irc_setup(srv);
 	chat_init(&srv->chat, &fanout_sink, &srv->fanout, srv->history);
+#ifdef CHATD_CLUSTER
+	if (srv->cluster != NULL)
+		cluster_attach(srv->cluster);
+#endif
 	loop_timer_start(srv->loop, &srv->cron, CHATD_CRON_MS, CHATD_CRON_MS,
 	    server_on_cron, srv);
 	return 0;
@@ -121,7 +137,8 @@ server_init(struct server *srv, const struct config *cfg, int sig_fd,
 	if (server_setup(srv, cfg) == -1 ||
 	    loop_add(srv->loop, sig_fd, LOOP_READ, server_on_signal, NULL,
 		srv) == -1) {
-		*cause = strerror(errno);
+		*cause = srv->cluster_error != NULL ? srv->cluster_error :
+						      strerror(errno);
 		return -1;
 	}
 	fd = net_listen_tcp(cfg->bind, cfg->port, CHATD_BACKLOG, cause);
@@ -179,6 +196,10 @@ server_free(struct server *srv)
 	fanout_free(&srv->fanout);
 	history_free(srv->history);
 	srv->history = NULL;
+#ifdef CHATD_CLUSTER
+	cluster_free(srv->cluster);
+	srv->cluster = NULL;
+#endif
 	server_close_listeners(srv);
 	if (srv->spare_fd != -1)
 		close(srv->spare_fd);
@@ -377,6 +398,12 @@ server_listener_proto(const struct server *srv, int lfd)
 static enum ev_code
 server_over(struct server *srv, const char *peer)
 {
+#ifdef CHATD_CLUSTER
+	if (srv->cluster != NULL && cluster_refusing(srv->cluster)) {
+		log_info("cluster unavailable: refusing %s", peer);
+		return E_CLUSTER_LATER;
+	}
+#endif
 	if (srv->conns.count - srv->nover >= srv->cfg.max_clients) {
 		log_warn("server full: refusing %s", peer);
 		srv->stats.rejected_full++;
@@ -499,6 +526,10 @@ server_stop(struct server *srv)
 	    server_on_deadline, srv);
 	log_info("shutting down: %d clients", srv->conns.count);
 	server_close_listeners(srv);
+#ifdef CHATD_CLUSTER
+	if (srv->cluster != NULL)
+		cluster_stop(srv->cluster);
+#endif
 	/* Everyone goes at once: no quit notices, just the protocol's
 	 * words. */
 	for (c = TAILQ_FIRST(&srv->conns.all); c != NULL; c = next) {
@@ -576,6 +607,18 @@ server_pass(struct server *srv)
 		    srv->loop, &srv->tell, 0, 0, server_on_tell, srv);
 }
 
+/* At shutdown, what the other nodes must still hear (BYE). */
+static int
+server_cluster_busy(const struct server *srv)
+{
+#ifdef CHATD_CLUSTER
+	return srv->cluster != NULL && cluster_busy(srv->cluster);
+#else
+	(void)srv;
+	return 0;
+#endif
+}
+
 int
 server_run(struct server *srv)
 {
@@ -584,7 +627,9 @@ server_run(struct server *srv)
 	chat_batch_begin(&srv->chat);
 	for (;;) {
 		server_pass(srv);
-		if (srv->stopping && (srv->conns.count == 0 || srv->done))
+		if (srv->stopping &&
+		    ((srv->conns.count == 0 && !server_cluster_busy(srv)) ||
+			srv->done))
 			break;
 		if (loop_poll(srv->loop, -1) == -1) {
 			log_error("%s: %s", loop_backend_name(srv->cfg.io),

@@ -33,6 +33,9 @@ struct config {
 	const char *irc_port;      /* NULL: no IRC-only listener */
 	const char *server_name;   /* IRC's name of the server; NULL: chatd */
 	char *motd;                /* IRC's message of the day; NULL: none */
+	const char *cluster_url;   /* --cluster; NULL: a single server */
+	const char *node_id;       /* NULL: hostname-pid */
+	int cluster_required;      /* refuse users while Redis is down */
 };
 
 struct server_stats {
@@ -60,7 +63,9 @@ struct server {
 	struct chat chat;
 	struct fanout fanout;
 	struct history *history;
-	struct udp *udp; /* NULL: no UDP service */
+	struct udp *udp;           /* NULL: no UDP service */
+	struct cluster *cluster;   /* NULL: not in a cluster */
+	const char *cluster_error; /* why the cluster could not start */
 
 	int listeners[SERVER_MAX_LISTENERS];
 	enum server_proto listener_proto[SERVER_MAX_LISTENERS];

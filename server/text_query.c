@@ -8,6 +8,7 @@
 #include "conf.h"
 #include "conn.h"
 #include "history.h"
+#include "log.h"
 #include "proto_text.h"
 #include "render.h"
 #include "server.h"
@@ -120,10 +121,13 @@ cmd_list(struct text_session *s, char *args)
 	}
 	free(v);
 }
-/* What a history query hands back, as the lines members saw. */
+/* What a history query hands back, as the lines members saw. A store
+ * may answer later (Redis): by then the user may be gone, so the answer
+ * finds it again by its connection's id. */
 struct text_replay {
-	struct text_session *s;
-	const char *room;
+	struct server *srv;
+	unsigned id;
+	char room[CHAT_ROOM_MAX + 1];
 	int quiet; /* say nothing when there is no history */
 };
 
@@ -131,16 +135,21 @@ static void
 text_replay_cb(void *arg, int error, const struct ev *const *evs, size_t n)
 {
 	struct text_replay *tr = arg;
-	struct text_session *s = tr->s;
+	struct text_session *s = proto_text_find(tr->srv, tr->id);
 	struct ev ev;
 	struct buf b;
 	size_t i;
 
+	if (s == NULL || s->gone) {
+		free(tr);
+		return;
+	}
 	memset(&ev, 0, sizeof ev);
 	ev.room = tr->room;
 	if (error != 0 || n == 0) {
 		if (!tr->quiet)
 			text_send_code(s, EV_REPLY, R_NO_HISTORY, &ev);
+		free(tr);
 		return;
 	}
 	ev.num[0] = (long long)n;
@@ -154,6 +163,7 @@ text_replay_cb(void *arg, int error, const struct ev *const *evs, size_t n)
 	}
 	buf_free(&b);
 	text_send_code(s, EV_REPLY, R_HISTORY_END, NULL);
+	free(tr);
 }
 
 /* The last n events of room r, oldest first, between two notices; quiet:
@@ -162,19 +172,25 @@ void
 text_replay(struct text_session *s, struct room *r, size_t n, int loud)
 {
 	struct history_query q;
-	struct text_replay tr;
+	struct text_replay *tr;
 
 	if (s->srv->history == NULL || (n == 0 && !loud))
 		return;
+	if ((tr = calloc(1, sizeof *tr)) == NULL) {
+		log_warn("client %u: out of memory for a history query",
+		    s->user->id);
+		return;
+	}
 	memset(&q, 0, sizeof q);
 	q.sel = HISTORY_LATEST;
 	q.room = r->name;
 	q.ref.kind = HISTORY_REF_NONE;
 	q.limit = n;
-	tr.s = s;
-	tr.room = r->name;
-	tr.quiet = !loud;
-	history_query(s->srv->history, &q, text_replay_cb, &tr);
+	tr->srv = s->srv;
+	tr->id = s->ep.conn->id;
+	snprintf(tr->room, sizeof tr->room, "%s", r->name);
+	tr->quiet = !loud;
+	history_query(s->srv->history, &q, text_replay_cb, tr);
 }
 
 void
