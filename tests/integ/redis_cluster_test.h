@@ -35,10 +35,27 @@ static struct cl C;
 static inline struct conn *
 cl_txt_user(int i, const char *nick, struct conn *const *seen, int n)
 {
-	struct conn *c = txt_login(PORT(i), nick);
-	char want[128];
+	struct conn *c = txt_login(PORT(i), NULL);
+	char want[128], line[8192], got[4096] = "";
+	long end = harness_now_ms() + IRC_WAIT;
 	int k;
 
+	/* The nick change, showing what came instead when it does not. */
+	txt_send(c, "/nick %s", nick);
+	snprintf(want, sizeof want, "is now known as %s", nick);
+	for (;;) {
+		if (conn_line(c, line, sizeof line,
+			(int)(end - harness_now_ms())) < 0)
+			irc_fail_at(__FILE__, __LINE__,
+			    "node %d: /nick %s: no answer; got:%s", i, nick,
+			    got);
+		if (strstr(line, want) != NULL)
+			break;
+		if (strlen(got) + strlen(line) + 4 < sizeof got) {
+			strcat(got, "\n  ");
+			strcat(got, line);
+		}
+	}
 	snprintf(want, sizeof want, "is now known as %s", nick);
 	for (k = 0; k < n; k++)
 		txt_find(seen[k], want);
