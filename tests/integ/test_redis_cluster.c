@@ -588,7 +588,8 @@ START_TEST(test_history)
 	txt_send(a, "two");
 	ck_assert(conn_line(b, want[0], sizeof want[0], IRC_WAIT) > 0);
 	ck_assert(conn_line(b, want[1], sizeof want[1], IRC_WAIT) > 0);
-	ck_assert_str_eq(line_text(want[1]), "<alice> two");
+	ck_assert_msg(strcmp(line_text(want[1]), "<alice> two") == 0,
+	    "w0=[%s] w1=[%s]", want[0], want[1]);
 	txt_send(b, "/me three");
 	ck_assert(conn_line(a, want[2], sizeof want[2], IRC_WAIT) > 0);
 	ck_assert_str_eq(line_text(want[2]), "* bob three");
