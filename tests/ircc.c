@@ -21,6 +21,9 @@
 
 /* The server of the running test, for its log in failure messages. */
 static struct srv *ircc_srv;
+/* Or all the servers of a test that runs several (irc_log_servers). */
+static struct srv *const *ircc_srvs;
+static int ircc_nsrvs;
 
 const char *
 irc_escape(const char *s, size_t n, char *buf, size_t len)
@@ -47,17 +50,35 @@ irc_fail_at(const char *f, int l, const char *fmt, ...)
 	char msg[IRCC_MSG];
 	va_list ap;
 	size_t off;
+	int i;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "%s:%d: %s\n", f, l, msg);
-	if (ircc_srv != NULL && ircc_srv->pid > 0) {
+	for (i = 0; i < ircc_nsrvs; i++) {
+		if (ircc_srvs[i] == NULL || ircc_srvs[i]->pid <= 0)
+			continue;
+		srv_read_log(ircc_srvs[i], 50);
+		off = ircc_srvs[i]->loglen > 1500 ?
+		    ircc_srvs[i]->loglen - 1500 :
+		    0;
+		fprintf(stderr, "chatd log of server %d (tail):\n%s\n", i,
+		    ircc_srvs[i]->log + off);
+	}
+	if (ircc_nsrvs == 0 && ircc_srv != NULL && ircc_srv->pid > 0) {
 		srv_read_log(ircc_srv, 50);
 		off = ircc_srv->loglen > 1500 ? ircc_srv->loglen - 1500 : 0;
 		fprintf(stderr, "chatd log (tail):\n%s\n", ircc_srv->log + off);
 	}
 	ck_abort_msg("%s:%d: %s", f, l, msg);
+}
+
+void
+irc_log_servers(struct srv *const *s, int n)
+{
+	ircc_srvs = s;
+	ircc_nsrvs = s != NULL ? n : 0;
 }
 
 int

@@ -196,6 +196,9 @@ void txt_sync_at(const char *f, int l, struct conn *, int exact);
 void txt_send(struct conn *, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* The servers whose log tails a failure shows (a test that runs several:
+ * a cluster's nodes), instead of the last one started; NULL: that one. */
+void irc_log_servers(struct srv *const *s, int n);
 /* Fail the test at file:line with the message, chatd's log tail too. */
 void irc_fail_at(const char *f, int l, const char *fmt, ...)
     __attribute__((noreturn, format(printf, 3, 4)));

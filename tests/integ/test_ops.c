@@ -134,6 +134,45 @@ START_TEST(test_startup_failures)
 }
 END_TEST
 
+#ifndef CHATD_CLUSTER
+/*
+ * cluster-v1.md §1: "chatd --cluster on a build without it is a clear
+ * start-up error". Only the POSIX-only build (make CLUSTER=0) can show it;
+ * the words are docs/CLUSTER.md's ("--cluster needs the cluster build").
+ */
+START_TEST(test_cluster_not_built)
+{
+	const char *args[] = { "-p", "0", "-b", "127.0.0.1", "--cluster",
+		"redis://127.0.0.1:6379", "--node-id", "a", NULL };
+	struct srv s;
+	int st = srv_run(&s, args);
+
+	ck_assert_msg(st == 1 || st == 2, "--cluster: exit %d: %s", st, s.log);
+	ck_assert_msg(count_lines(s.log) <= 2 &&
+		strstr(s.log, "--cluster") != NULL &&
+		strstr(s.log, "cluster build") != NULL,
+	    "want one clear line naming --cluster and the cluster build: %s",
+	    s.log);
+}
+END_TEST
+#else
+/* The cluster build: a --cluster URL that is not one is an option error
+ * (exit 2) naming the option, like every other (PROTOCOL.md, Operating). */
+START_TEST(test_cluster_bad_url)
+{
+	const char *args[] = { "-p", "0", "-b", "127.0.0.1", "--cluster",
+		"http://127.0.0.1:6379", NULL };
+	struct srv s;
+	int st = srv_run(&s, args);
+
+	ck_assert_msg(st == 2, "--cluster http://...: exit %d: %s", st, s.log);
+	ck_assert_msg(
+	    count_lines(s.log) <= 2 && strstr(s.log, "--cluster") != NULL,
+	    "the error does not name --cluster: %s", s.log);
+}
+END_TEST
+#endif
+
 /* 1 if line starts "YYYY-MM-DDTHH:MM:SS level ". */
 static int
 log_line_ok(const char *l)
@@ -411,6 +450,11 @@ test_suite(void)
 	tcase_add_loop_test(tc, test_bad_options, 0,
 	    (int)(sizeof bad_opts / sizeof bad_opts[0]));
 	tcase_add_test(tc, test_startup_failures);
+#ifndef CHATD_CLUSTER
+	tcase_add_test(tc, test_cluster_not_built);
+#else
+	tcase_add_test(tc, test_cluster_bad_url);
+#endif
 	tcase_add_test(tc, test_log);
 	tcase_add_test(tc, test_version_help);
 	tcase_add_test(tc, test_quiet_option);
