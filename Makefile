@@ -74,7 +74,7 @@ UNIT_TESTS = $(patsubst tests/unit/%.c,$(O)/tests/unit/%,$(call built,$(wildcard
 INTEG_TESTS = $(patsubst tests/integ/%.c,$(O)/tests/integ/%,$(call built,$(wildcard tests/integ/*.c)))
 SCRIPT_TESTS = $(wildcard tests/scripts/*.sh)
 
-.PHONY: all test tests install uninstall clean format check-format \
+.PHONY: all test test-cluster tests install uninstall clean format check-format \
 	bench fuzz valgrind valgrind-ci lint soak scale mass mutate FORCE
 
 all: $(BINDIR)/chatd $(BINDIR)/chat
@@ -143,6 +143,15 @@ test: tests
 	@CHATD=$(abspath $(BINDIR)/chatd) CHAT=$(abspath $(BINDIR)/chat) \
 		bash tests/run-suites "make test" $(UNIT_TESTS) \
 		$(foreach io,$(TEST_IO),--io=$(io) $(INTEG_TESTS)) --io= $(SCRIPT_TESTS)
+
+# The Redis and cluster suites alone (the cluster build): CI runs them
+# under the sanitizers, which its POSIX-only sanitizer run cannot.
+CLUSTER_UNIT = $(filter %redis%,$(UNIT_TESTS))
+CLUSTER_INTEG = $(filter %redis%,$(INTEG_TESTS))
+test-cluster: all $(CLUSTER_UNIT) $(CLUSTER_INTEG)
+	@CHATD=$(abspath $(BINDIR)/chatd) CHAT=$(abspath $(BINDIR)/chat) \
+		bash tests/run-suites "make test-cluster" $(CLUSTER_UNIT) \
+		$(foreach io,$(TEST_IO),--io=$(io) $(CLUSTER_INTEG))
 
 # Mutation check (scripts/mutate, tests/mutations): each one-line bug of
 # the list, built in a scratch copy of the tree, must make one of its

@@ -175,8 +175,9 @@ cl_waits_done(struct cluster *c, uint64_t seq)
 
 	if (seq > c->wdone)
 		c->wdone = seq;
+	/* Up: once in step. Down: nothing more will be heard. */
 	while ((w = TAILQ_FIRST(&c->waits)) != NULL &&
-	    (w->seq <= c->wdone && !c->settling)) {
+	    (!c->up || (w->seq <= c->wdone && !c->settling))) {
 		TAILQ_REMOVE(&c->waits, w, entry);
 		w->fn(c->srv, w->id);
 		free(w);
@@ -207,10 +208,17 @@ cluster_sync(struct cluster *c, unsigned id, cluster_sync_fn *fn)
 	char seq[24];
 	struct cl_wait *w;
 
-	if (!c->up || c->gone || (w = calloc(1, sizeof *w)) == NULL)
+	/* Not linked yet since start-up: wait for the link (at most until
+	 * users are told it is lost). */
+	if ((!c->up && (c->told || c->ever_up)) || c->gone ||
+	    (w = calloc(1, sizeof *w)) == NULL)
 		return -1;
 	w->id = id;
 	w->fn = fn;
+	if (!c->up) {
+		TAILQ_INSERT_TAIL(&c->waits, w, entry);
+		return 0;
+	}
 	w->seq = ++c->wseq;
 	snprintf(seq, sizeof seq, "%" PRIu64, w->seq);
 	if (rlink_command(c->cmd, cl_on_sync_sent, c, "PUBLISH %s %s",
@@ -551,6 +559,7 @@ cl_on_state(struct rlink *l, int up, void *arg)
 		return;
 	}
 	loop_timer_stop(c->loop, &c->tell);
+	c->ever_up = 1;
 	log_info("cluster: linked through Redis as node %s", c->id);
 	cl_nodes_refresh(c, loop_now(c->loop));
 	/* Who we are and where our users are, ahead of the room messages
@@ -707,8 +716,10 @@ cl_on_tell(struct loop *l, struct loop_timer *t, void *arg)
 {
 	(void)l;
 	(void)t;
-	if (!((struct cluster *)arg)->up)
+	if (!((struct cluster *)arg)->up) {
 		cl_lost(arg);
+		cl_waits_done(arg, UINT64_MAX);
+	}
 }
 
 /* --- cluster.h --------------------------------------------------------- */
@@ -827,12 +838,20 @@ cluster_attach(struct cluster *c)
 void
 cluster_stop(struct cluster *c)
 {
+	char key[CLUSTER_NODE_MAX + 32];
 	struct buf b;
 
 	if (c->gone)
 		return;
 	cl_body(&b, CL_BYE);
 	cl_publish(c, &b, NULL, 1);
+	/* No longer present: nobody waits for this node's state. */
+	if (c->up) {
+		snprintf(key, sizeof key, "chatd:node:{%s}", c->id);
+		(void)rlink_command(c->cmd, cl_on_presence, c, "DEL %s", key);
+		(void)rlink_command(c->cmd, cl_on_presence, c, "ZREM %s %s",
+		    CL_NODES_KEY, c->id);
+	}
 	c->gone = 1;
 }
 
@@ -860,10 +879,14 @@ cluster_free(struct cluster *c)
 	chat_set_mirror(c->chat, NULL, NULL);
 	rlink_free(c->sub);
 	rlink_free(c->cmd);
-	while ((m = TAILQ_FIRST(&c->out)) != NULL)
-		cl_msg_free(&c->out, m);
-	while ((m = TAILQ_FIRST(&c->inflight)) != NULL)
-		cl_msg_free(&c->inflight, m);
+	while ((m = TAILQ_FIRST(&c->out)) != NULL) {
+		TAILQ_REMOVE(&c->out, m, entry);
+		free(m);
+	}
+	while ((m = TAILQ_FIRST(&c->inflight)) != NULL) {
+		TAILQ_REMOVE(&c->inflight, m, entry);
+		free(m);
+	}
 	while ((w = TAILQ_FIRST(&c->waits)) != NULL) {
 		TAILQ_REMOVE(&c->waits, w, entry);
 		free(w);

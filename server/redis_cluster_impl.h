@@ -134,9 +134,10 @@ struct cluster {
 	char id[CLUSTER_NODE_MAX + 1];
 	int64_t inc;
 	int required;
-	int up;   /* both links up, and the state sent */
-	int told; /* users were told the link is lost */
-	int gone; /* cluster_stop: publish nothing more */
+	int up;      /* both links up, and the state sent */
+	int told;    /* users were told the link is lost */
+	int ever_up; /* linked once since start-up */
+	int gone;    /* cluster_stop: publish nothing more */
 	int64_t down_ms;
 	struct cl_msg_list out;      /* users' events not sent yet, in order */
 	struct cl_msg_list inflight; /* sent, answers awaited, in order */

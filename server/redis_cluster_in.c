@@ -79,7 +79,7 @@ cl_ghost_quit(
 static void
 cl_node_drop(struct cluster *c, struct cl_node *n, const char *why)
 {
-	struct cl_ghost *g;
+	struct cl_ghost *g, *next;
 
 	if (strcmp(why, "is silent") == 0)
 		log_warn("cluster: node %s is silent: its %d users quit "
@@ -88,8 +88,10 @@ cl_node_drop(struct cluster *c, struct cl_node *n, const char *why)
 	else
 		log_info("cluster: node %s %s: its %d users quit", n->id, why,
 		    n->nghosts);
-	while ((g = TAILQ_FIRST(n->ghosts)) != NULL)
+	for (g = TAILQ_FIRST(n->ghosts); g != NULL; g = next) {
+		next = TAILQ_NEXT(g, entry);
 		cl_ghost_quit(c, g, EV_QUIT_LOST, NULL);
+	}
 	c->st.nodes_lost += strcmp(why, "is silent") == 0;
 	TAILQ_REMOVE(&c->nodes, n, entry);
 	free(n->ghosts);
