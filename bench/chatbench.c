@@ -192,17 +192,18 @@ main_secs(const char *opt, const char *s)
 static void
 main_ports(struct bench_opts *o, char *arg)
 {
-	char *list, *p, *save = NULL;
+	char *p, *save = NULL;
 	size_t len = strlen(arg);
 
 	if (len == 0 || arg[0] == ',' || arg[len - 1] == ',' ||
-	    strstr(arg, ",,") != NULL || (list = strdup(arg)) == NULL)
+	    strstr(arg, ",,") != NULL)
 		main_bad("--port", arg);
 	o->nports = 0;
-	for (p = strtok_r(list, ",", &save); p != NULL;
+	/* The ports point into argv, cut at the commas. */
+	for (p = strtok_r(arg, ",", &save); p != NULL;
 	     p = strtok_r(NULL, ",", &save)) {
 		if (o->nports == BENCH_MAX_PORTS)
-			main_bad("--port (too many)", arg);
+			main_bad("--port (too many)", p);
 		main_long("--port", p, 1, 65535);
 		o->ports[o->nports++] = p;
 	}

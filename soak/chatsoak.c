@@ -89,23 +89,21 @@ soak_number(const char *what, const char *s, double lo, double hi)
 static void
 soak_ports(struct soak_cfg *cfg, char *arg)
 {
-	char *list, *p, *save = NULL;
+	char *p, *save = NULL;
+	size_t len = strlen(arg);
 
-	if ((list = strdup(arg)) == NULL) {
-		fprintf(stderr, "chatsoak: out of memory\n");
-		exit(3);
-	}
+	if (len == 0 || arg[0] == ',' || arg[len - 1] == ',' ||
+	    strstr(arg, ",,") != NULL)
+		soak_usage_error("--port", arg);
 	cfg->nports = 0;
-	for (p = strtok_r(list, ",", &save); p != NULL;
+	/* The ports point into argv, cut at the commas. */
+	for (p = strtok_r(arg, ",", &save); p != NULL;
 	     p = strtok_r(NULL, ",", &save)) {
 		if (cfg->nports == SOAK_MAX_PORTS)
-			soak_usage_error("--port (too many ports)", arg);
+			soak_usage_error("--port (too many ports)", p);
 		soak_number("--port", p, 1, 65535);
 		cfg->ports[cfg->nports++] = p;
 	}
-	if (cfg->nports == 0 || arg[strlen(arg) - 1] == ',' || arg[0] == ',' ||
-	    strstr(arg, ",,") != NULL)
-		soak_usage_error("--port", arg);
 	cfg->port = cfg->ports[0];
 }
 
