@@ -75,7 +75,7 @@ INTEG_TESTS = $(patsubst tests/integ/%.c,$(O)/tests/integ/%,$(call built,$(wildc
 SCRIPT_TESTS = $(wildcard tests/scripts/*.sh)
 
 .PHONY: all test test-cluster tests install uninstall clean format check-format \
-	bench fuzz valgrind valgrind-ci lint soak scale mass mutate FORCE
+	bench fuzz valgrind valgrind-ci lint soak soak-cluster scale mass mutate FORCE
 
 all: $(BINDIR)/chatd $(BINDIR)/chat
 
@@ -246,6 +246,12 @@ $(BINDIR)/chatsoak: $(SOAK_OBJ) $(O)/libcommon.a
 soak: all $(BINDIR)/chatsoak
 	CHATD=$(abspath $(BINDIR)/chatd) CHATSOAK=$(abspath $(BINDIR)/chatsoak) \
 		bash scripts/soak --seconds $(SOAK_SECONDS)
+
+# The same mix over three chatd nodes linked through a redis-server of its
+# own (scripts/soak --cluster; needs the cluster build and redis-server).
+soak-cluster: all $(BINDIR)/chatsoak
+	CHATD=$(abspath $(BINDIR)/chatd) CHATSOAK=$(abspath $(BINDIR)/chatsoak) \
+		bash scripts/soak --cluster --seconds $(SOAK_SECONDS)
 
 # Every integration suite with chatd and chat under valgrind memcheck: no
 # errors, no definitely or indirectly lost bytes (logs in build/valgrind/).

@@ -24,10 +24,17 @@ enum bench_target {
 	BENCH_MIXED
 };
 
+/* Servers one run may spread its connections over (-p P1,P2,...). */
+#define BENCH_MAX_PORTS 16
+
 struct bench_opts {
 	enum bench_target target;
 	const char *host;
-	const char *port;
+	const char *port; /* the first of ports */
+	/* -p P1,P2,...: a cluster's nodes. Senders connect to the first,
+	 * the other connections to ports[i % nports] (bench_conn_port). */
+	char *ports[BENCH_MAX_PORTS];
+	int nports;
 	const char *channel;  /* Redis channel or IRC channel */
 	int clients;          /* N: receivers */
 	int senders;          /* S */
@@ -36,6 +43,7 @@ struct bench_opts {
 	long window;          /* in flight, globally */
 	double stall_sec;     /* idle this long: stop */
 	double setup_sec;     /* setup, at most */
+	double settle_sec;    /* after setup, until no join for this long */
 	double timeout_sec;   /* run, at most */
 	int setup_batch;      /* connections set up at once */
 	long server_pid;      /* its CPU time is measured; 0: none */
@@ -53,6 +61,10 @@ bench_conn_irc(const struct bench_opts *o, int i)
 {
 	return o->target == BENCH_IRC || (o->target == BENCH_MIXED && (i & 1));
 }
+
+/* The port connection i uses: senders on the first server, the others
+ * dealt out over all of them by index. */
+const char *bench_conn_port(const struct bench_opts *, int i);
 
 /* Whether the senders are receivers too (everything but Redis). */
 static inline int

@@ -40,7 +40,8 @@ enum {
 	OPT_SETUP_BATCH,
 	OPT_SERVER_PID,
 	OPT_AT_START,
-	OPT_AT_END
+	OPT_AT_END,
+	OPT_SETTLE
 };
 
 static const struct option main_options[] = { { "target", required_argument,
@@ -60,6 +61,7 @@ static const struct option main_options[] = { { "target", required_argument,
 	{ "server-pid", required_argument, NULL, OPT_SERVER_PID },
 	{ "at-start", required_argument, NULL, OPT_AT_START },
 	{ "at-end", required_argument, NULL, OPT_AT_END },
+	{ "settle", required_argument, NULL, OPT_SETTLE },
 	{ "quiet", no_argument, NULL, 'q' }, { "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 } };
 
@@ -71,7 +73,11 @@ main_usage(FILE *f)
 	    "  --target KIND          chatd, irc, mixed, redis or lines "
 	    "(default chatd)\n"
 	    "  --host HOST            server address (default 127.0.0.1)\n"
-	    "  -p, --port PORT        server port (required)\n"
+	    "  -p, --port PORT[,PORT...]  server port (required); with "
+	    "several (a\n"
+	    "                         cluster's nodes), the senders use the "
+	    "first and\n"
+	    "                         connection i the (i mod count)th\n"
 	    "  -n, --clients N        receiving connections (default 100)\n"
 	    "  -s, --senders S        sending clients (default N/10, at least "
 	    "1)\n"
@@ -82,6 +88,10 @@ main_usage(FILE *f)
 	    "      --stall SECS       give up when nothing arrives for this "
 	    "long (5)\n"
 	    "      --setup-timeout SECS  connecting and joining, at most (60)\n"
+	    "      --settle SECS      then wait until no join notice came "
+	    "for this long\n"
+	    "                         (a cluster's nodes order joins each "
+	    "their own way)\n"
 	    "      --timeout SECS     the measured run, at most (300)\n"
 	    "      --channel NAME     Redis channel (default chatbench) or IRC "
 	    "channel\n"
@@ -178,6 +188,39 @@ main_secs(const char *opt, const char *s)
 	return v;
 }
 
+/* -p P or -p P1,P2,...: the servers, the senders' first. */
+static void
+main_ports(struct bench_opts *o, char *arg)
+{
+	char *p, *save = NULL;
+	size_t len = strlen(arg);
+
+	if (len == 0 || arg[0] == ',' || arg[len - 1] == ',' ||
+	    strstr(arg, ",,") != NULL)
+		main_bad("--port", arg);
+	o->nports = 0;
+	/* The ports point into argv, cut at the commas. */
+	for (p = strtok_r(arg, ",", &save); p != NULL;
+	     p = strtok_r(NULL, ",", &save)) {
+		if (o->nports == BENCH_MAX_PORTS)
+			main_bad("--port (too many)", p);
+		main_long("--port", p, 1, 65535);
+		o->ports[o->nports++] = p;
+	}
+	o->port = o->ports[0];
+}
+
+const char *
+bench_conn_port(const struct bench_opts *o, int i)
+{
+	int senders_first =
+	    bench_senders_receive(o) ? i < o->senders : i >= o->clients;
+
+	if (o->nports <= 1 || senders_first)
+		return o->port;
+	return o->ports[i % o->nports];
+}
+
 static void
 main_parse(struct bench_opts *o, int argc, char **argv)
 {
@@ -217,8 +260,7 @@ main_parse(struct bench_opts *o, int argc, char **argv)
 			o->host = optarg;
 			break;
 		case 'p':
-			main_long("--port", optarg, 1, 65535);
-			o->port = optarg;
+			main_ports(o, optarg);
 			break;
 		case 'n':
 			o->clients = (int)main_long(
@@ -263,6 +305,9 @@ main_parse(struct bench_opts *o, int argc, char **argv)
 			break;
 		case OPT_AT_END:
 			o->at_end = optarg;
+			break;
+		case OPT_SETTLE:
+			o->settle_sec = main_secs("--settle", optarg);
 			break;
 		case OPT_SERVER_PID:
 			o->server_pid =

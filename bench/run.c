@@ -263,9 +263,10 @@ run_connect(struct bench *b, int i)
 	const char *cause = "?";
 	int one = 1;
 
-	if ((c->fd = net_connect(b->o->host, b->o->port, &cause)) == -1) {
+	if ((c->fd = net_connect(
+		 b->o->host, bench_conn_port(b->o, i), &cause)) == -1) {
 		fprintf(stderr, "chatbench: connection %d to %s:%s: %s\n", i,
-		    b->o->host, b->o->port, cause);
+		    b->o->host, bench_conn_port(b->o, i), cause);
 		return -1;
 	}
 	/* We measure the server's latency, not Nagle's. */
@@ -306,6 +307,34 @@ run_setup_failed(struct bench *b, int connected, const char *why)
 		fprintf(stderr, "; first problem: %s", b->err.first);
 	fputc('\n', stderr);
 	return -1;
+}
+
+/*
+ * --settle: in a cluster each node orders joins its own way, so two
+ * clients joining on two nodes at once may both see the other's join,
+ * and the count of join notices reaches N(N-1)/2 while some are still on
+ * their way. Wait until none has come for settle_sec (within the setup
+ * deadline) so the timed run starts with nothing else in flight.
+ */
+static int
+run_settle(struct bench *b, int64_t deadline)
+{
+	int64_t quiet = (int64_t)(b->o->settle_sec * 1e9), last = bench_now();
+	long joins = b->joins;
+
+	while (bench_now() - last < quiet) {
+		if (run_pass(b, RUN_POLL_MS) == -1)
+			return -1;
+		if (b->joins != joins) {
+			joins = b->joins;
+			last = bench_now();
+		}
+		if (b->err.disconnects > 0 || b->err.server_errors > 0)
+			return run_setup_failed(b, b->nconns, "server");
+		if (run_ms_left(deadline) == 0)
+			return run_setup_failed(b, b->nconns, "settle timeout");
+	}
+	return 0;
 }
 
 /*
@@ -358,7 +387,7 @@ bench_setup(struct bench *b)
 		if (run_ms_left(deadline) == 0)
 			return run_setup_failed(b, b->nconns, "timeout");
 	}
-	return 0;
+	return b->o->settle_sec > 0 ? run_settle(b, deadline) : 0;
 }
 
 /* The connection sender s sends on. */

@@ -41,7 +41,11 @@ soak_usage(FILE *f)
 	fprintf(f,
 	    "usage: chatsoak -p PORT [options]\n"
 	    "  -H, --host HOST        server address (default 127.0.0.1)\n"
-	    "  -p, --port PORT        server port (required)\n"
+	    "  -p, --port PORT[,PORT...]  server port (required); with "
+	    "several (a\n"
+	    "                         cluster's nodes), each kind of client "
+	    "is dealt\n"
+	    "                         out over them in turn\n"
 	    "  -s, --seconds N        how long to run the mix (default 60)\n"
 	    "  -g, --good N           well-behaved clients (default 8, at most "
 	    "%d)\n"
@@ -79,6 +83,28 @@ soak_number(const char *what, const char *s, double lo, double hi)
 	if (conf_real(s, lo, hi, &v) == -1)
 		soak_usage_error(what, s);
 	return v;
+}
+
+/* -p P or -p P1,P2,...: the ports, in the order clients are dealt out. */
+static void
+soak_ports(struct soak_cfg *cfg, char *arg)
+{
+	char *p, *save = NULL;
+	size_t len = strlen(arg);
+
+	if (len == 0 || arg[0] == ',' || arg[len - 1] == ',' ||
+	    strstr(arg, ",,") != NULL)
+		soak_usage_error("--port", arg);
+	cfg->nports = 0;
+	/* The ports point into argv, cut at the commas. */
+	for (p = strtok_r(arg, ",", &save); p != NULL;
+	     p = strtok_r(NULL, ",", &save)) {
+		if (cfg->nports == SOAK_MAX_PORTS)
+			soak_usage_error("--port (too many ports)", p);
+		soak_number("--port", p, 1, 65535);
+		cfg->ports[cfg->nports++] = p;
+	}
+	cfg->port = cfg->ports[0];
 }
 
 static void
@@ -126,8 +152,7 @@ soak_options(struct soak *s, int argc, char **argv)
 			cfg->host = optarg;
 			break;
 		case 'p':
-			soak_number("--port", optarg, 1, 65535);
-			cfg->port = optarg;
+			soak_ports(cfg, optarg);
 			break;
 		case 's':
 			cfg->seconds =
@@ -416,6 +441,10 @@ main(int argc, char **argv)
 	       "against %s:%s (seed %" PRIu64 ")\n",
 	    s.cfg.ngood, s.cfg.good_rate, s.cfg.room, s.cfg.seconds, s.cfg.host,
 	    s.cfg.port, s.cfg.seed);
+	for (int i = 1; i < s.cfg.nports; i++)
+		printf("chatsoak: and %s:%s (clients dealt out over %d "
+		       "servers in turn)\n",
+		    s.cfg.host, s.cfg.ports[i], s.cfg.nports);
 	for (int i = 0; i < s.cfg.ngood; i++)
 		if (sconn_open(&s, KIND_GOOD) == NULL) {
 			soak_report(&s);

@@ -74,7 +74,10 @@ soak_violation(struct soak *s, struct sconn *c, const char *fmt, ...)
 		return;
 	printf("chatsoak: VIOLATION at %.1fs: ",
 	    (double)(soak_now_ms() - s->start_ms) / 1000.0);
-	if (c != NULL)
+	if (c != NULL && s->cfg.nports > 1)
+		printf("%s client #%u on port %s: ", sconn_ops[c->kind]->name,
+		    c->id, s->cfg.ports[c->node]);
+	else if (c != NULL)
 		printf("%s client #%u: ", sconn_ops[c->kind]->name, c->id);
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
@@ -103,12 +106,15 @@ sconn_open(struct soak *s, enum soak_kind kind)
 {
 	struct sconn *c;
 	const char *cause;
-	int fd;
+	int fd, node;
 
 	if (s->nconns == SOAK_MAX_CONNS)
 		return NULL;
+	/* Round robin per kind, so each server gets its share of every
+	 * kind, and good client i is on port i mod nports. */
+	node = (int)(s->count[kind].started % (uint64_t)s->cfg.nports);
 	s->count[kind].started++;
-	if ((fd = net_connect(s->cfg.host, s->cfg.port, &cause)) == -1) {
+	if ((fd = net_connect(s->cfg.host, s->cfg.ports[node], &cause)) == -1) {
 		s->count[kind].connect_failed++;
 		soak_violation(s, NULL, "%s client: connect: %s",
 		    sconn_ops[kind]->name, cause);
@@ -124,6 +130,7 @@ sconn_open(struct soak *s, enum soak_kind kind)
 	c->fd = fd;
 	c->kind = kind;
 	c->id = ++s->next_id;
+	c->node = node;
 	c->reading = 1;
 	c->born_ms = soak_now_ms();
 	line_init(&c->in, SOAK_MAX_RECV_LINE);

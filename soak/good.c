@@ -31,7 +31,8 @@ struct soak_good {
 	uint64_t next[SOAK_MAX_GOOD];
 	uint64_t delivered;
 	uint64_t gaps, dups, corrupt;
-	int replay; /* inside a history replay block */
+	uint64_t cross; /* delivered from a peer on another server */
+	int replay;     /* inside a history replay block */
 };
 
 /* Pieces of the padding: ASCII, spaces, and multi-byte UTF-8. */
@@ -215,6 +216,8 @@ good_message(struct soak *s, struct sconn *c, int j, const char *text)
 	}
 	g->next[j] = seq + 1;
 	g->delivered++;
+	if (from->c->node != c->node)
+		g->cross++;
 	good_latency(s, soak_now_ms() - sent_ms);
 }
 
@@ -371,6 +374,28 @@ good_quantile(const struct soak *s, double q)
 	return ms;
 }
 
+/* Several servers: what crossed between them, and each one's share. */
+static void
+good_report_nodes(const struct soak *s)
+{
+	uint64_t cross = 0, delivered[SOAK_MAX_PORTS] = { 0 };
+	int clients[SOAK_MAX_PORTS] = { 0 };
+
+	for (int r = 0; r < s->ngoods; r++) {
+		const struct soak_good *g = s->goods[r];
+
+		cross += g->cross;
+		clients[g->c->node]++;
+		delivered[g->c->node] += g->delivered;
+	}
+	printf("chatsoak: good servers=%d cross_node=%" PRIu64, s->cfg.nports,
+	    cross);
+	for (int i = 0; i < s->cfg.nports; i++)
+		printf(" port%d=%s:%d:%" PRIu64, i + 1, s->cfg.ports[i],
+		    clients[i], delivered[i]);
+	printf("\n");
+}
+
 void
 soak_good_report(struct soak *s)
 {
@@ -410,4 +435,6 @@ soak_good_report(struct soak *s)
 	    missing, gaps, dups, corrupt,
 	    s->lat_n ? (double)s->lat_sum_ms / (double)s->lat_n : 0.0,
 	    good_quantile(s, 0.99), s->lat_max_ms);
+	if (s->cfg.nports > 1)
+		good_report_nodes(s);
 }

@@ -10,6 +10,8 @@
 
 #define SOAK_MAX_GOOD      64
 #define SOAK_MAX_CONNS     512
+/* Servers one run may spread its clients over (-p P1,P2,...). */
+#define SOAK_MAX_PORTS     16
 /* Longest server line a soak client accepts (a line is at most max-line
  * plus a stamp and a nick, far below this). */
 #define SOAK_MAX_RECV_LINE (1024 * 1024)
@@ -37,7 +39,11 @@ enum soak_phase {
 
 struct soak_cfg {
 	const char *host;
-	const char *port;
+	const char *port; /* the first of ports */
+	/* -p P1,P2,...: every kind of client is dealt out over these in
+	 * turn (a cluster's nodes); one port is the single-server run. */
+	char *ports[SOAK_MAX_PORTS];
+	int nports;
 	int seconds;
 	int ngood;
 	double good_rate; /* lines per second per good client */
@@ -77,6 +83,7 @@ struct sconn {
 	int reading; /* poll for input */
 	int gone;    /* closed: reap it */
 	unsigned id; /* per-run sequence number */
+	int node;    /* which of cfg.ports it is connected to */
 	struct line_reader in;
 	struct buf out;
 	int64_t born_ms;
