@@ -119,10 +119,10 @@ outq_free(struct outq *q)
 static int
 outq_grow(struct outq *q)
 {
-	size_t cap = q->cap == 0 ? OUTQ_SEGS_MIN : q->cap * 2, i;
+	size_t cap = q->cap == 0 ? OUTQ_SEGS_MIN : (size_t)q->cap * 2, i;
 	struct seg *segs;
 
-	if (cap > SIZE_MAX / sizeof *segs ||
+	if (cap > UINT32_MAX / 2 + 1 || cap > SIZE_MAX / sizeof *segs ||
 	    (segs = malloc(cap * sizeof *segs)) == NULL) {
 		errno = ENOMEM;
 		return -1;
@@ -131,7 +131,7 @@ outq_grow(struct outq *q)
 		segs[i] = q->segs[(q->head + i) & (q->cap - 1)];
 	free(q->segs);
 	q->segs = segs;
-	q->cap = cap;
+	q->cap = (uint32_t)cap;
 	q->head = 0;
 	return 0;
 }
