@@ -19,7 +19,8 @@
 #define CONN_WAIT_MAX_MS   (24 * 3600 * 1000)
 
 /* What a fan-out touches per recipient shares one line (conn.h). */
-_Static_assert(offsetof(struct conn, fd) + sizeof(int) <= CONN_ALIGN,
+_Static_assert(
+    offsetof(struct conn, out) + offsetof(struct outq, own) <= CONN_ALIGN,
     "struct conn's per-recipient fields do not fit one cache line");
 
 static void conn_on_read(struct loop *, int, void *);

@@ -95,16 +95,14 @@ struct conn_set {
 
 /*
  * The fields a fan-out touches for every recipient of every message (the
- * limits through set, the queue, the state bits) come first and fill one
- * cache line: conn_new() allocates a connection on a line boundary, so a
+ * limits through set, the state bits, the queue and its segment) come
+ * first and fill one cache line: conn_new() allocates a connection on a line boundary, so a
  * message to 5000 members touches 5000 lines of connections, not 20,000.
  */
 #define CONN_ALIGN 64
 
 struct conn {
 	struct conn_set *set;
-	struct outq out;
-
 	unsigned eof : 1;      /* peer closed its side */
 	unsigned closing : 1;  /* flush, then close */
 	unsigned failing : 1;  /* on the failed list */
@@ -117,7 +115,7 @@ struct conn {
 	unsigned told : 1;     /* its owner heard it failed */
 	unsigned telnet_on : 1;
 	int fd;
-	/* First line ends here; the flush, once per pass, reads on. */
+	struct outq out; /* the first line ends at out.own */
 
 	TAILQ_ENTRY(conn) flush_entry; /* set->flush */
 	size_t low_water;              /* 0, or tell the owner below it */

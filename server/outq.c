@@ -103,6 +103,14 @@ outq_init(struct outq *q)
 	stream_init(&q->own);
 }
 
+/* Let go of an allocated ring. */
+static void
+outq_free_ring(struct outq *q)
+{
+	if (q->segs != &q->one)
+		free(q->segs);
+}
+
 void
 outq_free(struct outq *q)
 {
@@ -110,18 +118,25 @@ outq_free(struct outq *q)
 
 	for (i = 0; i < q->count; i++)
 		page_unref(q->segs[(q->head + i) & (q->cap - 1)].pg);
-	free(q->segs);
+	outq_free_ring(q);
 	stream_release(&q->own);
 	outq_init(q);
 }
 
-/* Double the ring, unrolling it so that head is 0 again. */
+/* Make room for one more segment: the queue's own slot first, then a
+ * ring of OUTQ_SEGS_MIN that doubles, unrolled so that head is 0 again. */
 static int
 outq_grow(struct outq *q)
 {
-	size_t cap = q->cap == 0 ? OUTQ_SEGS_MIN : (size_t)q->cap * 2, i;
+	size_t cap = q->cap <= 1 ? OUTQ_SEGS_MIN : (size_t)q->cap * 2, i;
 	struct seg *segs;
 
+	if (q->cap == 0) {
+		q->segs = &q->one;
+		q->cap = 1;
+		q->head = 0;
+		return 0;
+	}
 	if (cap > UINT32_MAX / 2 + 1 || cap > SIZE_MAX / sizeof *segs ||
 	    (segs = malloc(cap * sizeof *segs)) == NULL) {
 		errno = ENOMEM;
@@ -129,7 +144,7 @@ outq_grow(struct outq *q)
 	}
 	for (i = 0; i < q->count; i++)
 		segs[i] = q->segs[(q->head + i) & (q->cap - 1)];
-	free(q->segs);
+	outq_free_ring(q);
 	q->segs = segs;
 	q->cap = (uint32_t)cap;
 	q->head = 0;
@@ -198,6 +213,13 @@ outq_consume(struct outq *q, size_t n)
 		page_unref(s->pg);
 		q->head = (q->head + 1) & (q->cap - 1);
 		q->count--;
+	}
+	if (q->count == 0 && q->segs != &q->one) {
+		/* Empty: back to the queue's own slot. */
+		free(q->segs);
+		q->segs = &q->one;
+		q->cap = 1;
+		q->head = 0;
 	}
 }
 
@@ -269,7 +291,7 @@ outq_trim(struct outq *q)
 {
 	if (q->count > 0)
 		return;
-	free(q->segs);
+	outq_free_ring(q);
 	q->segs = NULL;
 	q->cap = q->head = 0;
 	stream_release(&q->own);

@@ -60,17 +60,21 @@ struct seg {
 
 /*
  * A connection's queue of unsent bytes: a ring of segments, plus a stream
- * of its own for bytes meant for it alone. 48 bytes: a fan-out pushes to
- * thousands of queues per message, so struct conn keeps this in the cache
- * line it touches first (conn.h).
+ * of its own for bytes meant for it alone. A fan-out pushes to thousands
+ * of queues per message, and most of them hold one segment (every line of
+ * a room coalesces into it): the ring is then the queue's own slot, one,
+ * and only a queue that needs more allocates a ring (and goes back to its
+ * slot once it is empty). The fields before own are 48 bytes, which
+ * struct conn keeps in the cache line it touches first (conn.h).
  */
 struct outq {
-	struct seg *segs;
-	size_t bytes;   /* unsent bytes in all segments */
-	uint32_t head;  /* first segment */
-	uint32_t count; /* segments in use */
-	uint32_t cap;   /* of segs, a power of two */
-	int mid_line;   /* the last byte written was not a LF */
+	struct seg *segs; /* &one, or allocated; NULL before the first push */
+	size_t bytes;     /* unsent bytes in all segments */
+	uint32_t head;    /* first segment */
+	uint32_t count;   /* segments in use */
+	uint32_t cap;     /* of segs, a power of two: 1 is one */
+	int mid_line;     /* the last byte written was not a LF */
+	struct seg one;
 	struct stream own;
 };
 
