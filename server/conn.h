@@ -176,18 +176,6 @@ void conn_pause(struct conn *, int on);
 int conn_send(struct conn *, const void *, size_t);
 int conn_push(struct conn *, struct page *, uint32_t off, size_t n);
 size_t conn_queued(const struct conn *);
-/* Where the next conn_push() to c will write when it extends the last
- * segment: an address to prefetch before pushing to many connections
- * (0: nothing queued). */
-static inline uintptr_t
-conn_push_hint(const struct conn *c)
-{
-	const struct outq *q = &c->out;
-
-	if (q->count == 0)
-		return 0;
-	return (uintptr_t)&q->segs[(q->head + q->count - 1) & (q->cap - 1)];
-}
 /* Call ops->drained once, as soon as a flush leaves fewer than mark bytes
  * queued (0: never). For an owner that paces what it queues. */
 void conn_set_low_water(struct conn *, size_t mark);

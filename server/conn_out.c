@@ -67,7 +67,8 @@ conn_push(struct conn *c, struct page *pg, uint32_t off, size_t n)
 {
 	if (!conn_room(c, n))
 		return -1;
-	if (outq_push(&c->out, pg, off, n) == -1) {
+	if (!outq_extend(&c->out, pg, off, n) &&
+	    outq_push(&c->out, pg, off, n) == -1) {
 		conn_fail(c, CONN_MEMORY, 0);
 		return -1;
 	}

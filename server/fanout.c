@@ -14,13 +14,13 @@
  * for (the list does not stay in the cache from one message to the next),
  * and from each member a chain of three more. The walk notes where it
  * found them, and the next walk prefetches FANOUT_AHEAD positions ahead of
- * where it is, so those misses overlap (and the queue's last segment,
- * which the push extends). Only addresses to prefetch, never
+ * where it is, so those misses overlap (the connection's line holds the
+ * queue's last segment too, which the push extends: outq.h). Only addresses to prefetch, never
  * dereferenced: a member may have gone since, and then the hint is merely
  * useless (a prefetch never faults). The walk itself follows the list.
  */
 struct fanout_hint {
-	uintptr_t member, user, ep, conn, seg;
+	uintptr_t member, user, ep, conn;
 };
 
 #define FANOUT_AHEAD 12
@@ -244,7 +244,6 @@ fanout_hint(struct fanout_room *fr, int i, const struct member *m)
 		FANOUT_PREFETCH(h->user);
 		FANOUT_PREFETCH(h->ep);
 		FANOUT_PREFETCH(h->conn);
-		FANOUT_PREFETCH(h->seg);
 	}
 	if (i >= fr->caphint)
 		return;
@@ -252,11 +251,7 @@ fanout_hint(struct fanout_room *fr, int i, const struct member *m)
 	h->member = (uintptr_t)m;
 	h->user = (uintptr_t)&m->user->ep;
 	h->ep = (uintptr_t)ep;
-	h->conn = h->seg = 0;
-	if (ep != NULL && ep->conn != NULL) {
-		h->conn = (uintptr_t)ep->conn;
-		h->seg = conn_push_hint(ep->conn);
-	}
+	h->conn = ep != NULL ? (uintptr_t)ep->conn : 0;
 }
 
 static void

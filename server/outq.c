@@ -156,17 +156,8 @@ outq_push(struct outq *q, struct page *pg, uint32_t off, size_t n)
 {
 	struct seg *tail;
 
-	if (n == 0)
+	if (n == 0 || outq_extend(q, pg, off, n))
 		return 0;
-	if (q->count > 0) {
-		tail = &q->segs[(q->head + q->count - 1) & (q->cap - 1)];
-		if (tail->pg == pg && tail->off + tail->len == off &&
-		    n <= UINT32_MAX - tail->len) {
-			tail->len += (uint32_t)n;
-			q->bytes += n;
-			return 0;
-		}
-	}
 	if (q->count == q->cap && outq_grow(q) == -1)
 		return -1;
 	tail = &q->segs[(q->head + q->count) & (q->cap - 1)];

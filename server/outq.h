@@ -84,6 +84,23 @@ void outq_free(struct outq *);
 /* Queue n bytes at page pg, offset off (the queue takes its own
  * reference). 0, or -1 with errno ENOMEM. */
 int outq_push(struct outq *, struct page *pg, uint32_t off, size_t n);
+/* outq_push()'s common case, inline for a fan-out's thousands of pushes:
+ * the bytes follow the last segment in its page, which grows by n.
+ * 1 when done; 0 when outq_push() must add a segment. */
+static inline int
+outq_extend(struct outq *q, const struct page *pg, uint32_t off, size_t n)
+{
+	struct seg *t;
+
+	if (q->count == 0)
+		return 0;
+	t = &q->segs[(q->head + q->count - 1) & (q->cap - 1)];
+	if (t->pg != pg || t->off + t->len != off || n > UINT32_MAX - t->len)
+		return 0;
+	t->len += (uint32_t)n;
+	q->bytes += n;
+	return 1;
+}
 /* Queue a copy of n bytes (through the queue's own stream). */
 int outq_copy(struct outq *, const void *p, size_t n);
 
