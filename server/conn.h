@@ -96,8 +96,9 @@ struct conn_set {
 /*
  * The fields a fan-out touches for every recipient of every message (the
  * limits through set, the state bits, the queue and its segment) come
- * first and fill one cache line: conn_new() allocates a connection on a line boundary, so a
- * message to 5000 members touches 5000 lines of connections, not 20,000.
+ * first and fill one cache line, and conn_new() allocates a connection on
+ * a line boundary: a message to 5000 members touches 5000 lines of
+ * connections, not 20,000.
  */
 #define CONN_ALIGN 64
 

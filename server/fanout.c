@@ -14,10 +14,11 @@
  * for (the list does not stay in the cache from one message to the next),
  * and from each member a chain of three more. The walk notes where it
  * found them, and the next walk prefetches FANOUT_AHEAD positions ahead of
- * where it is, so those misses overlap (the connection's line holds the
- * queue's last segment too, which the push extends: outq.h). Only addresses to prefetch, never
- * dereferenced: a member may have gone since, and then the hint is merely
- * useless (a prefetch never faults). The walk itself follows the list.
+ * where it is, so those misses overlap (the connection's first line holds
+ * the queue's last segment too, which the push extends: conn.h). Only
+ * addresses to prefetch, never dereferenced: a member may have gone
+ * since, and then its hint is merely useless (a prefetch never faults).
+ * The walk itself follows the list.
  */
 struct fanout_hint {
 	uintptr_t member, user, ep, conn;
