@@ -18,6 +18,11 @@
 /* The longest wait for a flood-controlled connection: a day. */
 #define CONN_WAIT_MAX_MS   (24 * 3600 * 1000)
 
+/* What a fan-out touches per recipient shares one line (conn.h). */
+_Static_assert(
+    offsetof(struct conn, out) + offsetof(struct outq, own) <= CONN_ALIGN,
+    "struct conn's per-recipient fields do not fit one cache line");
+
 static void conn_on_read(struct loop *, int, void *);
 static void conn_on_deadline(struct loop *, struct loop_timer *, void *);
 static void conn_on_wake(struct loop *, struct loop_timer *, void *);
@@ -68,12 +73,14 @@ conn_new(struct conn_set *set, int fd, const char *addr, size_t max_line,
     const struct conn_ops *ops, void *owner)
 {
 	struct conn *c;
+	size_t size = (sizeof *c + CONN_ALIGN - 1) / CONN_ALIGN * CONN_ALIGN;
 
-	if ((c = calloc(1, sizeof *c)) == NULL) {
+	if ((c = aligned_alloc(CONN_ALIGN, size)) == NULL) {
 		close(fd);
 		errno = ENOMEM;
 		return NULL;
 	}
+	memset(c, 0, size);
 	if (loop_add(set->loop, fd, LOOP_READ, conn_on_read, conn_on_write,
 		c) == -1) {
 		close(fd);

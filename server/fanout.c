@@ -7,10 +7,38 @@
 #include "log.h"
 #include "outq.h"
 
-/* A room's streams, one per variant: room->out. */
+/*
+ * Where the last walk of a room's members found each of them: its member,
+ * user, endpoint and connection. A delivery to a room of thousands is a
+ * walk down a list of members, each a cache miss that the next one waits
+ * for (the list does not stay in the cache from one message to the next),
+ * and from each member a chain of three more. The walk notes where it
+ * found them, and the next walk prefetches FANOUT_AHEAD positions ahead of
+ * where it is, so those misses overlap (the connection's first line holds
+ * the queue's last segment too, which the push extends: conn.h). Only
+ * addresses to prefetch, never dereferenced: a member may have gone
+ * since, and then its hint is merely useless (a prefetch never faults).
+ * The walk itself follows the list.
+ */
+struct fanout_hint {
+	uintptr_t member, user, ep, conn;
+};
+
+#define FANOUT_AHEAD 12
+
+/* A room's streams, one per variant, and its members' hints: room->out. */
 struct fanout_room {
 	struct stream s[FANOUT_VARIANTS];
+	struct fanout_hint *hint;
+	int nhint; /* noted by the last walk */
+	int caphint;
 };
+
+#if defined(__GNUC__)
+#define FANOUT_PREFETCH(a) __builtin_prefetch((const void *)(a))
+#else
+#define FANOUT_PREFETCH(a) ((void)(a))
+#endif
 
 /* The renderings of one event, made as recipients need them. */
 enum { REND_NONE, REND_DONE, REND_NOTHING, REND_FAILED };
@@ -75,6 +103,8 @@ fanout_room(struct room *r)
 	if (fr == NULL && (fr = malloc(sizeof *fr)) != NULL) {
 		for (i = 0; i < FANOUT_VARIANTS; i++)
 			stream_init(&fr->s[i]);
+		fr->hint = NULL;
+		fr->nhint = fr->caphint = 0;
 		r->out = fr;
 	}
 	return fr;
@@ -91,6 +121,7 @@ fanout_room_gone(void *arg, struct room *r)
 		return;
 	for (i = 0; i < FANOUT_VARIANTS; i++)
 		stream_release(&fr->s[i]);
+	free(fr->hint);
 	free(fr);
 	r->out = NULL;
 }
@@ -181,6 +212,49 @@ fanout_one(struct fanout_event *fe, struct user *u, struct room *r)
 	conn_push(ep->conn, fe->pg[v], fe->off[v], buf_len(b));
 }
 
+/* Room for r's hints before a walk of its members (NULL: none, the walk
+ * goes without). */
+static struct fanout_room *
+fanout_hints(struct room *r)
+{
+	struct fanout_room *fr = fanout_room(r);
+	struct fanout_hint *h;
+	int cap;
+
+	if (fr == NULL || r->count <= fr->caphint)
+		return fr;
+	cap = r->count + r->count / 4 + 8;
+	if ((h = realloc(fr->hint, (size_t)cap * sizeof *h)) == NULL)
+		return NULL;
+	fr->hint = h;
+	fr->caphint = cap;
+	return fr;
+}
+
+/* The walk is at position i of fr's members, at m: prefetch what the last
+ * walk found further on, and note where m's chain is. */
+static void
+fanout_hint(struct fanout_room *fr, int i, const struct member *m)
+{
+	struct fanout_hint *h;
+	const struct endpoint *ep = m->user->ep;
+
+	if (i + FANOUT_AHEAD < fr->nhint) {
+		h = &fr->hint[i + FANOUT_AHEAD];
+		FANOUT_PREFETCH(h->member);
+		FANOUT_PREFETCH(h->user);
+		FANOUT_PREFETCH(h->ep);
+		FANOUT_PREFETCH(h->conn);
+	}
+	if (i >= fr->caphint)
+		return;
+	h = &fr->hint[i];
+	h->member = (uintptr_t)m;
+	h->user = (uintptr_t)&m->user->ep;
+	h->ep = (uintptr_t)ep;
+	h->conn = ep != NULL ? (uintptr_t)ep->conn : 0;
+}
+
 static void
 fanout_to(
     struct fanout_event *fe, struct user *u, struct user *self, struct room *r)
@@ -197,7 +271,9 @@ fanout_emit(void *arg, const struct ev *ev, const struct rcpt *rc)
 {
 	struct fanout *f = arg;
 	struct fanout_event fe;
+	struct fanout_room *fr;
 	struct member *m, *n;
+	int i;
 
 	memset(&fe, 0, sizeof fe);
 	fe.f = f;
@@ -208,7 +284,11 @@ fanout_emit(void *arg, const struct ev *ev, const struct rcpt *rc)
 		fanout_to(&fe, rc->user, rc->self, NULL);
 		break;
 	case RCPT_ROOM:
+		fr = fanout_hints(rc->room);
+		i = 0;
 		TAILQ_FOREACH(m, &rc->room->members, in_room) {
+			if (fr != NULL)
+				fanout_hint(fr, i++, m);
 			if (m->user == rc->except)
 				continue;
 			if (rc->once) {
@@ -219,6 +299,8 @@ fanout_emit(void *arg, const struct ev *ev, const struct rcpt *rc)
 			}
 			fanout_to(&fe, m->user, rc->self, rc->room);
 		}
+		if (fr != NULL)
+			fr->nhint = i < fr->caphint ? i : fr->caphint;
 		break;
 	case RCPT_NEIGHBOURS:
 		/* Each neighbour once, however many rooms it shares. */

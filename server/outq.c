@@ -103,6 +103,14 @@ outq_init(struct outq *q)
 	stream_init(&q->own);
 }
 
+/* Let go of an allocated ring. */
+static void
+outq_free_ring(struct outq *q)
+{
+	if (q->segs != &q->one)
+		free(q->segs);
+}
+
 void
 outq_free(struct outq *q)
 {
@@ -110,28 +118,35 @@ outq_free(struct outq *q)
 
 	for (i = 0; i < q->count; i++)
 		page_unref(q->segs[(q->head + i) & (q->cap - 1)].pg);
-	free(q->segs);
+	outq_free_ring(q);
 	stream_release(&q->own);
 	outq_init(q);
 }
 
-/* Double the ring, unrolling it so that head is 0 again. */
+/* Make room for one more segment: the queue's own slot first, then a
+ * ring of OUTQ_SEGS_MIN that doubles, unrolled so that head is 0 again. */
 static int
 outq_grow(struct outq *q)
 {
-	size_t cap = q->cap == 0 ? OUTQ_SEGS_MIN : q->cap * 2, i;
+	size_t cap = q->cap <= 1 ? OUTQ_SEGS_MIN : (size_t)q->cap * 2, i;
 	struct seg *segs;
 
-	if (cap > SIZE_MAX / sizeof *segs ||
+	if (q->cap == 0) {
+		q->segs = &q->one;
+		q->cap = 1;
+		q->head = 0;
+		return 0;
+	}
+	if (cap > UINT32_MAX / 2 + 1 || cap > SIZE_MAX / sizeof *segs ||
 	    (segs = malloc(cap * sizeof *segs)) == NULL) {
 		errno = ENOMEM;
 		return -1;
 	}
 	for (i = 0; i < q->count; i++)
 		segs[i] = q->segs[(q->head + i) & (q->cap - 1)];
-	free(q->segs);
+	outq_free_ring(q);
 	q->segs = segs;
-	q->cap = cap;
+	q->cap = (uint32_t)cap;
 	q->head = 0;
 	return 0;
 }
@@ -141,17 +156,8 @@ outq_push(struct outq *q, struct page *pg, uint32_t off, size_t n)
 {
 	struct seg *tail;
 
-	if (n == 0)
+	if (n == 0 || outq_extend(q, pg, off, n))
 		return 0;
-	if (q->count > 0) {
-		tail = &q->segs[(q->head + q->count - 1) & (q->cap - 1)];
-		if (tail->pg == pg && tail->off + tail->len == off &&
-		    n <= UINT32_MAX - tail->len) {
-			tail->len += (uint32_t)n;
-			q->bytes += n;
-			return 0;
-		}
-	}
 	if (q->count == q->cap && outq_grow(q) == -1)
 		return -1;
 	tail = &q->segs[(q->head + q->count) & (q->cap - 1)];
@@ -198,6 +204,13 @@ outq_consume(struct outq *q, size_t n)
 		page_unref(s->pg);
 		q->head = (q->head + 1) & (q->cap - 1);
 		q->count--;
+	}
+	if (q->count == 0 && q->segs != &q->one) {
+		/* Empty: back to the queue's own slot. */
+		free(q->segs);
+		q->segs = &q->one;
+		q->cap = 1;
+		q->head = 0;
 	}
 }
 
@@ -269,7 +282,7 @@ outq_trim(struct outq *q)
 {
 	if (q->count > 0)
 		return;
-	free(q->segs);
+	outq_free_ring(q);
 	q->segs = NULL;
 	q->cap = q->head = 0;
 	stream_release(&q->own);
