@@ -172,15 +172,21 @@ static void
 cl_waits_done(struct cluster *c, uint64_t seq)
 {
 	struct cl_wait *w;
+	cluster_sync_fn *fn;
+	unsigned id;
 
 	if (seq > c->wdone)
 		c->wdone = seq;
-	/* Up: once in step. Down: nothing more will be heard. */
-	while ((w = TAILQ_FIRST(&c->waits)) != NULL &&
+	/* Up: once in step. Down: nothing more will be heard. A command
+	 * that goes on may wait again: it is off the list first. */
+	while ((w = c->wfirst) != NULL &&
 	    (!c->up || (w->seq <= c->wdone && !c->settling))) {
-		TAILQ_REMOVE(&c->waits, w, entry);
-		w->fn(c->srv, w->id);
+		if ((c->wfirst = w->next) == NULL)
+			c->wlast = NULL;
+		fn = w->fn;
+		id = w->id;
 		free(w);
+		fn(c->srv, id);
 	}
 }
 
@@ -202,6 +208,17 @@ cl_on_sync_sent(void *arg, const struct redisReply *r, const char *err)
 	(void)err; /* a failure is the link going down: cl_on_state */
 }
 
+static void
+cl_wait_add(struct cluster *c, struct cl_wait *w)
+{
+	w->next = NULL;
+	if (c->wlast != NULL)
+		c->wlast->next = w;
+	else
+		c->wfirst = w;
+	c->wlast = w;
+}
+
 int
 cluster_sync(struct cluster *c, unsigned id, cluster_sync_fn *fn)
 {
@@ -216,7 +233,7 @@ cluster_sync(struct cluster *c, unsigned id, cluster_sync_fn *fn)
 	w->id = id;
 	w->fn = fn;
 	if (!c->up) {
-		TAILQ_INSERT_TAIL(&c->waits, w, entry);
+		cl_wait_add(c, w);
 		return 0;
 	}
 	w->seq = ++c->wseq;
@@ -226,7 +243,7 @@ cluster_sync(struct cluster *c, unsigned id, cluster_sync_fn *fn)
 		free(w);
 		return -1;
 	}
-	TAILQ_INSERT_TAIL(&c->waits, w, entry);
+	cl_wait_add(c, w);
 	return 0;
 }
 
@@ -752,7 +769,6 @@ cluster_new(struct server *srv, const char **cause)
 	c->inc = chat_clock_ms();
 	TAILQ_INIT(&c->out);
 	TAILQ_INIT(&c->inflight);
-	TAILQ_INIT(&c->waits);
 	TAILQ_INIT(&c->verdicts);
 	TAILQ_INIT(&c->losses);
 	TAILQ_INIT(&c->nodes);
@@ -887,8 +903,8 @@ cluster_free(struct cluster *c)
 		TAILQ_REMOVE(&c->inflight, m, entry);
 		free(m);
 	}
-	while ((w = TAILQ_FIRST(&c->waits)) != NULL) {
-		TAILQ_REMOVE(&c->waits, w, entry);
+	while ((w = c->wfirst) != NULL) {
+		c->wfirst = w->next;
 		free(w);
 	}
 	while ((v = TAILQ_FIRST(&c->verdicts)) != NULL) {

@@ -78,9 +78,8 @@ struct cl_wait {
 	unsigned id;
 	uint64_t seq;
 	cluster_sync_fn *fn;
-	TAILQ_ENTRY(cl_wait) entry;
+	struct cl_wait *next;
 };
-TAILQ_HEAD(cl_wait_list, cl_wait);
 
 /* What Redis said of a nick a command asked for (cluster_claim). */
 struct cl_verdict {
@@ -152,8 +151,8 @@ struct cluster {
 	struct loop_timer beat, renew, tell;
 	unsigned guest_next, guest_end; /* [next, end] ours; 0: none */
 	int guest_asking;
-	struct cl_wait_list waits; /* cluster_sync, oldest first */
-	uint64_t wdone;            /* the latest sync heard back */
+	struct cl_wait *wfirst, *wlast; /* cluster_sync, oldest first */
+	uint64_t wdone;                 /* the latest sync heard back */
 	/* Just linked: commands wait until every live node's state came
 	 * (the ids in expect), or CL_SETTLE_MS. */
 	int settling;
