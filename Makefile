@@ -178,6 +178,8 @@ $(BINDIR)/chatceiling: $(O)/bench/ceiling.o $(O)/libcommon.a
 bench: all $(BINDIR)/chatbench $(BINDIR)/chatceiling
 	bash scripts/bench
 	bash scripts/bench --scale
+	@if command -v redis-server >/dev/null; then bash scripts/bench --cluster; \
+	else echo "bench: no redis-server, so no cluster figure (apt-get install -y redis-server)"; fi
 
 # Scale (issue 12): bin/chatscale puts SCALE_N plain-text clients (10,000)
 # on one chatd --io SCALE_IO (epoll) in 100 rooms of 100 and checks
