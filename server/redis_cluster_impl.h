@@ -188,6 +188,17 @@ int cl_kind_parse(struct cl_rd *);
 void cl_publish(struct cluster *, struct buf *body, const char *room, int ctl);
 void cl_hold_check(struct cluster *, int64_t now);
 void cl_settle_check(struct cluster *);
+
+/* redis_cluster_mirror.c */
+extern const struct chat_mirror cl_mirror;
+void cl_tell_all(struct cluster *, enum ev_code);
+void cl_tell_losses(struct cluster *);
+
+/* redis_cluster_sync.c */
+void cl_waits_done(struct cluster *, uint64_t seq);
+void cl_on_sync(void *arg, const char *chan, const char *data, size_t);
+void cl_settled(struct cluster *);
+void cl_settle_start(struct cluster *);
 void cl_body(struct buf *, enum cl_kind);
 void cl_put_user(struct buf *, const struct user *);
 void cl_send_state(struct cluster *);

@@ -21,13 +21,6 @@
 #include "text.h"
 #include "udp.h"
 
-/* Connections from one address. */
-struct server_addr {
-	struct hnode node;
-	int n;
-	char addr[NET_ADDRSTRLEN];
-};
-
 static void server_on_accept(struct loop *, int, void *);
 static void server_on_signal(struct loop *, int, void *);
 static void server_on_cron(struct loop *, struct loop_timer *, void *);
@@ -235,60 +228,6 @@ server_refuse(
 	buf_free(&b);
 	shutdown(fd, SHUT_WR);
 	close(fd);
-}
-
-/* The per-address count of connections, O(1). */
-static struct server_addr *
-server_addr_find(struct server *srv, const char *addr)
-{
-	uint32_t h = text_casehash(addr);
-	struct server_addr *a;
-	struct hnode *n;
-
-	for (n = hmap_first(&srv->addrs, h); n != NULL; n = hmap_next(n, h)) {
-		a = HMAP_ENTRY(n, struct server_addr, node);
-		if (strcmp(a->addr, addr) == 0)
-			return a;
-	}
-	return NULL;
-}
-
-static int
-server_addr_count(struct server *srv, const char *addr)
-{
-	struct server_addr *a = server_addr_find(srv, addr);
-
-	return a != NULL ? a->n : 0;
-}
-
-static int
-server_addr_add(struct server *srv, const char *addr)
-{
-	struct server_addr *a;
-
-	if ((a = server_addr_find(srv, addr)) == NULL) {
-		if ((a = calloc(1, sizeof *a)) == NULL)
-			return -1;
-		snprintf(a->addr, sizeof a->addr, "%s", addr);
-		if (hmap_insert(&srv->addrs, &a->node, text_casehash(addr)) ==
-		    -1) {
-			free(a);
-			return -1;
-		}
-	}
-	a->n++;
-	return 0;
-}
-
-static void
-server_addr_drop(struct server *srv, const char *addr)
-{
-	struct server_addr *a = server_addr_find(srv, addr);
-
-	if (a != NULL && --a->n == 0) {
-		hmap_remove(&srv->addrs, &a->node);
-		free(a);
-	}
 }
 
 static void
@@ -584,19 +523,6 @@ server_on_tell(struct loop *l, struct loop_timer *t, void *arg)
 	(void)arg;
 }
 
-/* What this pass made for the other nodes leaves before its users
- * hear of it (cluster_flush). */
-static void
-server_cluster_flush(struct server *srv)
-{
-#ifdef CHATD_CLUSTER
-	if (srv->cluster != NULL)
-		cluster_flush(srv->cluster);
-#else
-	(void)srv;
-#endif
-}
-
 void
 server_pass(struct server *srv)
 {
@@ -620,18 +546,6 @@ server_pass(struct server *srv)
 	if (!TAILQ_EMPTY(&srv->chat.quitting))
 		loop_timer_start(
 		    srv->loop, &srv->tell, 0, 0, server_on_tell, srv);
-}
-
-/* At shutdown, what the other nodes must still hear (BYE). */
-static int
-server_cluster_busy(const struct server *srv)
-{
-#ifdef CHATD_CLUSTER
-	return srv->cluster != NULL && cluster_busy(srv->cluster);
-#else
-	(void)srv;
-	return 0;
-#endif
 }
 
 int

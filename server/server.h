@@ -136,4 +136,13 @@ int server_hold(struct server *, struct conn *c, struct held_line *h,
     const char *line, size_t len, const char *nick, cluster_sync_fn *resume);
 void server_held_done(struct server *, struct conn *c);
 
+/* server_ops.c, for server.c: connections per address (O(1)), and the
+ * cluster's part of a pass (what it made leaves first; at shutdown,
+ * whether the other nodes must still hear something). */
+int server_addr_count(struct server *, const char *addr);
+int server_addr_add(struct server *, const char *addr);
+void server_addr_drop(struct server *, const char *addr);
+void server_cluster_flush(struct server *);
+int server_cluster_busy(const struct server *);
+
 #endif

@@ -1,11 +1,14 @@
 /*
- * server_ops.c: what an operator asks of a running chatd: SIGUSR1's one
- * line of statistics (chatd-v1 §7, chatd-v2 §9) and SIGHUP's re-reading
- * of the password file (never failing open). server.c's signal handler
- * calls these; they only read the server's state, or swap its password.
+ * server_ops.c: the server's parts beside the pass: what an operator asks
+ * of a running chatd (SIGUSR1's one line of statistics, chatd-v1 §7,
+ * chatd-v2 §9; SIGHUP's re-reading of the password file, never failing
+ * open), the connections per address that -max-per-ip counts, and the
+ * cluster's hooks in the server (a command held until the node is in
+ * step, what a pass made leaving first, what shutdown waits for).
  */
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +17,7 @@
 #include "history.h"
 #include "log.h"
 #include "server.h"
+#include "text.h"
 #include "udp.h"
 
 #ifdef CHATD_CLUSTER
@@ -163,4 +167,90 @@ server_reload(struct server *srv)
 	free(srv->cfg.password);
 	srv->cfg.password = p;
 	log_info("password re-read from %s", path);
+}
+
+/* Connections from one address. */
+struct server_addr {
+	struct hnode node;
+	int n;
+	char addr[NET_ADDRSTRLEN];
+};
+
+/* The per-address count of connections, O(1). */
+static struct server_addr *
+server_addr_find(struct server *srv, const char *addr)
+{
+	uint32_t h = text_casehash(addr);
+	struct server_addr *a;
+	struct hnode *n;
+
+	for (n = hmap_first(&srv->addrs, h); n != NULL; n = hmap_next(n, h)) {
+		a = HMAP_ENTRY(n, struct server_addr, node);
+		if (strcmp(a->addr, addr) == 0)
+			return a;
+	}
+	return NULL;
+}
+
+int
+server_addr_count(struct server *srv, const char *addr)
+{
+	struct server_addr *a = server_addr_find(srv, addr);
+
+	return a != NULL ? a->n : 0;
+}
+
+int
+server_addr_add(struct server *srv, const char *addr)
+{
+	struct server_addr *a;
+
+	if ((a = server_addr_find(srv, addr)) == NULL) {
+		if ((a = calloc(1, sizeof *a)) == NULL)
+			return -1;
+		snprintf(a->addr, sizeof a->addr, "%s", addr);
+		if (hmap_insert(&srv->addrs, &a->node, text_casehash(addr)) ==
+		    -1) {
+			free(a);
+			return -1;
+		}
+	}
+	a->n++;
+	return 0;
+}
+
+void
+server_addr_drop(struct server *srv, const char *addr)
+{
+	struct server_addr *a = server_addr_find(srv, addr);
+
+	if (a != NULL && --a->n == 0) {
+		hmap_remove(&srv->addrs, &a->node);
+		free(a);
+	}
+}
+
+/* What this pass made for the other nodes leaves before its users
+ * hear of it (cluster_flush). */
+void
+server_cluster_flush(struct server *srv)
+{
+#ifdef CHATD_CLUSTER
+	if (srv->cluster != NULL)
+		cluster_flush(srv->cluster);
+#else
+	(void)srv;
+#endif
+}
+
+/* At shutdown, what the other nodes must still hear (BYE). */
+int
+server_cluster_busy(const struct server *srv)
+{
+#ifdef CHATD_CLUSTER
+	return srv->cluster != NULL && cluster_busy(srv->cluster);
+#else
+	(void)srv;
+	return 0;
+#endif
 }
