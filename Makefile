@@ -146,9 +146,11 @@ test: tests
 
 # The Redis and cluster suites alone (the cluster build): CI runs them
 # under the sanitizers, which its POSIX-only sanitizer run cannot.
-CLUSTER_UNIT = $(filter %redis%,$(UNIT_TESTS))
-CLUSTER_INTEG = $(filter %redis%,$(INTEG_TESTS))
+redis_only = $(foreach t,$(1),$(if $(findstring redis,$(notdir $(t))),$(t)))
+CLUSTER_UNIT = $(call redis_only,$(UNIT_TESTS))
+CLUSTER_INTEG = $(call redis_only,$(INTEG_TESTS))
 test-cluster: all $(CLUSTER_UNIT) $(CLUSTER_INTEG)
+	@test -n "$(CLUSTER_INTEG)" || { echo "test-cluster: no cluster suites (CLUSTER=0?)"; exit 1; }
 	@CHATD=$(abspath $(BINDIR)/chatd) CHAT=$(abspath $(BINDIR)/chat) \
 		bash tests/run-suites "make test-cluster" $(CLUSTER_UNIT) \
 		$(foreach io,$(TEST_IO),--io=$(io) $(CLUSTER_INTEG))
