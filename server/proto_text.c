@@ -101,8 +101,11 @@ proto_text_start(struct server *srv, struct conn *conn, int64_t connected_ms)
 	/* In a cluster, the welcome (a guest nick, #lobby) waits until this
 	 * node has heard what the others did before: whoever is in #lobby
 	 * already is seen there, as on one server. */
-	if (server_hold(srv, conn, &s->held, "", 0, NULL, text_welcome_resume))
+	if (server_hold(
+		srv, conn, &s->held, "", 0, NULL, text_welcome_resume)) {
+		s->welcoming = 1;
 		return 0;
+	}
 	text_welcome(s);
 	return 0;
 }
@@ -116,10 +119,18 @@ text_welcome_resume(struct server *srv, unsigned id)
 		return;
 	free(s->held.line);
 	s->held.line = NULL;
+	s->welcoming = 0;
 	if (!s->gone && conn_is_open(s->ep.conn)) {
 		text_welcome(s);
-		conn_pause(s->ep.conn, 0);
+		/* The line that told us it is plain text comes after it. */
+		if (s->early.line != NULL)
+			text_on_line(
+			    s->ep.conn, s, s->early.line, s->early.len);
+		if (s->held.line == NULL && conn_is_open(s->ep.conn))
+			conn_pause(s->ep.conn, 0);
 	}
+	free(s->early.line);
+	s->early.line = NULL;
 }
 
 /* A new user's first lines: its guest nick, the welcome, #lobby. */
@@ -261,6 +272,15 @@ text_on_line(struct conn *c, void *owner, char *line, size_t len)
 	struct text_session *s = owner;
 	char nick[CHAT_NICK_MAX + 1];
 
+	/* The first line (detect's) may come while the welcome waits. */
+	if (s->welcoming) {
+		if (s->early.line == NULL &&
+		    (s->early.line = malloc(len + 1)) != NULL) {
+			memcpy(s->early.line, line, len + 1);
+			s->early.len = len;
+		}
+		return;
+	}
 	if (text_needs_sync(line) &&
 	    server_hold(s->srv, c, &s->held, line, len,
 		text_nick_arg(line, nick) ? nick : NULL, text_resume))
@@ -324,6 +344,7 @@ text_on_release(struct conn *c, void *owner)
 	text_quit(s, s->why, NULL);
 	chat_user_free(&s->srv->chat, s->user);
 	free(s->held.line);
+	free(s->early.line);
 	free(s);
 }
 

@@ -29,8 +29,10 @@ struct text_session {
 	int gone; /* has left the chat */
 	enum ev_quit why;
 	struct loop_timer login;
-	struct held_line held; /* a command waiting for the cluster */
-	int64_t connected_ms;  /* loop clock: for the login timeout */
+	struct held_line held;  /* a command waiting for the cluster */
+	int64_t connected_ms;   /* loop clock: for the login timeout */
+	int welcoming;          /* the welcome waits for the cluster */
+	struct held_line early; /* the first line, come meanwhile */
 };
 
 /* Serve conn in plain text from now on; connected_ms (loop clock) is when
